@@ -1,0 +1,310 @@
+package coprod
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/shopspring/decimal"
+)
+
+// Parsing limits. Inputs beyond them are refused before any arithmetic, so
+// hostile input such as "1e-10000000" fails at once instead of allocating.
+const (
+	// MaxAmountLen is the longest amount string ParseAmount accepts.
+	MaxAmountLen = 40
+	// MaxExponent bounds the exponent of scientific notation: |exp| ≤ 30.
+	MaxExponent = 30
+)
+
+// Amount is an exact decimal quantity in a Unit, always held at the unit's
+// scale. Amounts are immutable values.
+//
+// The zero Amount has no unit and is not a valid amount; fields that take an
+// optional amount (a limit, a threshold) use it to mean "not set". Amounts
+// are not comparable with ==: use Equal or Cmp.
+type Amount struct {
+	value decimal.Decimal
+	unit  Unit
+}
+
+// ParseAmount parses a decimal string as an amount of unit u. It accepts an
+// optional sign, digits with an optional fraction and an optional exponent
+// ("1.5e2"). It refuses strings longer than MaxAmountLen, exponents outside
+// ±MaxExponent, NaN and infinity, and values with more fraction digits than
+// u's scale (trailing zeros beyond the scale are accepted, as no rounding is
+// needed).
+func ParseAmount(s string, u Unit) (Amount, error) {
+	if !u.Valid() {
+		return Amount{}, fmt.Errorf("coprod: parse amount %q: %w", truncate(s), ErrUnknownUnit)
+	}
+	if err := checkAmountSyntax(s); err != nil {
+		return Amount{}, fmt.Errorf("coprod: parse amount %q: %w", truncate(s), err)
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil { // unreachable after checkAmountSyntax; kept as a guard
+		return Amount{}, fmt.Errorf("coprod: parse amount %q: %w", s, ErrAmountSyntax)
+	}
+	return NewAmount(d, u)
+}
+
+// MustParseAmount is like ParseAmount but panics on error. It is intended
+// for use in tests and examples with constant input.
+func MustParseAmount(s string, u Unit) Amount {
+	a, err := ParseAmount(s, u)
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
+
+// NewAmount returns d as an amount of unit u. It refuses a value that is not
+// exact at u's scale rather than rounding it.
+func NewAmount(d decimal.Decimal, u Unit) (Amount, error) {
+	scale := u.Scale()
+	if scale < 0 {
+		return Amount{}, fmt.Errorf("coprod: new amount: %w", ErrUnknownUnit)
+	}
+	r := d.Round(scale)
+	if !r.Equal(d) {
+		return Amount{}, fmt.Errorf("coprod: new amount %s %s: %w", d.String(), u, ErrTooPrecise)
+	}
+	return Amount{value: r, unit: u}, nil
+}
+
+// Zero returns the zero amount of unit u. It panics if u is not a defined
+// unit, which is a programming error.
+func Zero(u Unit) Amount {
+	if !u.Valid() {
+		panic("coprod: Zero of unknown unit " + string(u))
+	}
+	return Amount{value: decimal.New(0, -u.Scale()), unit: u}
+}
+
+// checkAmountSyntax validates the grammar and the limits without doing any
+// arithmetic: sign? digits ('.' digits?)? | '.' digits, then ([eE] sign? digits)?.
+func checkAmountSyntax(s string) error {
+	if len(s) > MaxAmountLen {
+		return ErrAmountTooLong
+	}
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := 0
+	for i < len(s) && isDigit(s[i]) {
+		i++
+		digits++
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		for i < len(s) && isDigit(s[i]) {
+			i++
+			digits++
+		}
+	}
+	if digits == 0 {
+		if looksInfinite(s) {
+			return ErrNotFinite
+		}
+		return ErrAmountSyntax
+	}
+	if i == len(s) {
+		return nil
+	}
+	if s[i] != 'e' && s[i] != 'E' {
+		return ErrAmountSyntax
+	}
+	i++
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++ // the bound is symmetric, so the sign does not matter
+	}
+	if i == len(s) {
+		return ErrAmountSyntax
+	}
+	exp := 0
+	for ; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return ErrAmountSyntax
+		}
+		exp = exp*10 + int(s[i]-'0')
+		if exp > MaxExponent {
+			return ErrExponentRange
+		}
+	}
+	return nil
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// looksInfinite recognises the NaN and infinity spellings so that they get
+// their own error.
+func looksInfinite(s string) bool {
+	if len(s) > 0 && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	switch lower(s) {
+	case "nan", "inf", "infinity", "snan", "qnan":
+		return true
+	}
+	return false
+}
+
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+func truncate(s string) string {
+	if len(s) > MaxAmountLen {
+		return s[:MaxAmountLen] + "…"
+	}
+	return s
+}
+
+// Unit returns a's unit; the zero Amount has the zero Unit.
+func (a Amount) Unit() Unit { return a.unit }
+
+// IsSet reports whether a is a valid amount rather than the zero Amount.
+func (a Amount) IsSet() bool { return a.unit != "" }
+
+// Decimal returns a's value as a decimal at the unit's scale.
+func (a Amount) Decimal() decimal.Decimal {
+	if !a.IsSet() {
+		return decimal.Zero
+	}
+	return a.value
+}
+
+// Sign returns -1, 0 or +1.
+func (a Amount) Sign() int {
+	if !a.IsSet() {
+		return 0
+	}
+	return a.value.Sign()
+}
+
+// IsZero reports whether a's value is zero (or a is the zero Amount).
+func (a Amount) IsZero() bool { return a.Sign() == 0 }
+
+// IsNegative reports whether a is below zero.
+func (a Amount) IsNegative() bool { return a.Sign() < 0 }
+
+// Neg returns -a.
+func (a Amount) Neg() Amount {
+	if !a.IsSet() {
+		return a
+	}
+	return Amount{value: a.value.Neg(), unit: a.unit}
+}
+
+// Abs returns |a|.
+func (a Amount) Abs() Amount {
+	if a.Sign() >= 0 {
+		return a
+	}
+	return a.Neg()
+}
+
+func (a Amount) check(b Amount) error {
+	if !a.IsSet() || !b.IsSet() {
+		return ErrInvalidAmount
+	}
+	if a.unit != b.unit {
+		return fmt.Errorf("%w: %s and %s", ErrUnitMismatch, a.unit, b.unit)
+	}
+	return nil
+}
+
+// Add returns a+b. Both must be valid amounts of the same unit.
+func (a Amount) Add(b Amount) (Amount, error) {
+	if err := a.check(b); err != nil {
+		return Amount{}, fmt.Errorf("coprod: add: %w", err)
+	}
+	return Amount{value: a.value.Add(b.value), unit: a.unit}, nil
+}
+
+// Sub returns a-b. Both must be valid amounts of the same unit.
+func (a Amount) Sub(b Amount) (Amount, error) {
+	if err := a.check(b); err != nil {
+		return Amount{}, fmt.Errorf("coprod: sub: %w", err)
+	}
+	return Amount{value: a.value.Sub(b.value), unit: a.unit}, nil
+}
+
+// Cmp compares a and b, returning -1, 0 or +1. Both must be valid amounts of
+// the same unit. Comparing two canonical amounts does not allocate.
+func (a Amount) Cmp(b Amount) (int, error) {
+	if err := a.check(b); err != nil {
+		return 0, fmt.Errorf("coprod: compare: %w", err)
+	}
+	return a.value.Cmp(b.value), nil
+}
+
+// Equal reports whether a and b have the same unit and value. Two zero
+// Amounts are equal.
+func (a Amount) Equal(b Amount) bool {
+	if a.unit != b.unit {
+		return false
+	}
+	if !a.IsSet() {
+		return true
+	}
+	return a.value.Cmp(b.value) == 0
+}
+
+// String formats a as its value at the unit's scale followed by the unit,
+// e.g. "1250.00 GBP". The zero Amount prints as "none".
+func (a Amount) String() string {
+	if !a.IsSet() {
+		return "none"
+	}
+	return a.value.StringFixed(a.unit.Scale()) + " " + string(a.unit)
+}
+
+// Value returns a's value as a string at the unit's scale ("1250.00"), or ""
+// for the zero Amount.
+func (a Amount) Value() string {
+	if !a.IsSet() {
+		return ""
+	}
+	return a.value.StringFixed(a.unit.Scale())
+}
+
+type amountJSON struct {
+	Value string `json:"value"`
+	Unit  Unit   `json:"unit"`
+}
+
+// MarshalJSON encodes a as {"value":"1250.00","unit":"GBP"}, the value as a
+// string so that no decoder turns it into a float. The zero Amount encodes
+// as null.
+func (a Amount) MarshalJSON() ([]byte, error) {
+	if !a.IsSet() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(amountJSON{Value: a.Value(), Unit: a.unit})
+}
+
+// UnmarshalJSON decodes what MarshalJSON produces, running the same
+// validation as ParseAmount. null decodes to the zero Amount.
+func (a *Amount) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*a = Amount{}
+		return nil
+	}
+	var j amountJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return fmt.Errorf("coprod: decode amount: %w", err)
+	}
+	v, err := ParseAmount(j.Value, j.Unit)
+	if err != nil {
+		return err
+	}
+	*a = v
+	return nil
+}

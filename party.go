@@ -1,0 +1,96 @@
+package coprod
+
+import (
+	"fmt"
+
+	"github.com/google/uuid"
+)
+
+// MaxNameLen is the longest party name accepted, in bytes.
+const MaxNameLen = 200
+
+// PartyID identifies a party. It is a UUID chosen by the caller, so that the
+// same party has the same ID in every record and tool.
+type PartyID = uuid.UUID
+
+// Sector says which side of a partnership a party stands on. Sectors are
+// persisted by their string code.
+type Sector string
+
+// The sectors the library defines.
+const (
+	// Statutory is a public body with statutory duties: a council, an NHS
+	// commissioner, a trust, public health.
+	Statutory Sector = "statutory"
+	// Community is a community or faith organisation.
+	Community Sector = "community"
+	// Hub is an organisation that links community groups with statutory
+	// agencies and may act as accountable body for them.
+	Hub Sector = "hub"
+	// ServiceUsers is a group of people who use the services.
+	ServiceUsers Sector = "service-user-group"
+	// Individual is a named person: a director, an officer, a champion,
+	// a volunteer.
+	Individual Sector = "individual"
+)
+
+// Valid reports whether s is a defined sector.
+func (s Sector) Valid() bool {
+	switch s {
+	case Statutory, Community, Hub, ServiceUsers, Individual:
+		return true
+	}
+	return false
+}
+
+// IsCommunity reports whether s is on the community side of a partnership:
+// a community organisation, a hub or a service-user group. Individuals are
+// neither side on their own account.
+func (s Sector) IsCommunity() bool {
+	return s == Community || s == Hub || s == ServiceUsers
+}
+
+// String returns the sector's code.
+func (s Sector) String() string { return string(s) }
+
+// ParseSector returns the sector with code s.
+func ParseSector(s string) (Sector, error) {
+	v := Sector(s)
+	if !v.Valid() {
+		return "", fmt.Errorf("coprod: parse sector %q: %w", s, ErrUnknownSector)
+	}
+	return v, nil
+}
+
+// UnmarshalText decodes a sector code, refusing undefined sectors.
+func (s *Sector) UnmarshalText(b []byte) error {
+	v, err := ParseSector(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// Party is anyone who can hold authority, money or a role in a partnership.
+// People are parties too (Sector Individual), so that authority resting on
+// one named person is visible.
+type Party struct {
+	ID     PartyID `json:"id"`
+	Name   string  `json:"name"`
+	Sector Sector  `json:"sector"`
+}
+
+// Validate reports whether p has a non-nil ID, a name of 1 to MaxNameLen
+// bytes and a defined sector.
+func (p Party) Validate() error {
+	switch {
+	case p.ID == uuid.Nil:
+		return fmt.Errorf("%w: nil id", ErrInvalidParty)
+	case p.Name == "" || len(p.Name) > MaxNameLen:
+		return fmt.Errorf("%w: name must be 1 to %d bytes", ErrInvalidParty, MaxNameLen)
+	case !p.Sector.Valid():
+		return fmt.Errorf("%w: %w %q", ErrInvalidParty, ErrUnknownSector, string(p.Sector))
+	}
+	return nil
+}
