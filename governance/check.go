@@ -1,0 +1,412 @@
+package governance
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/coprod/coprod"
+	"github.com/google/uuid"
+)
+
+// Codes of Check findings. Codes shared with refusals or denials
+// (SCOPE_EXCEEDS_PARENT, RESERVED_MATTER_DELEGATED, SELF_APPROVAL) name the
+// same fault seen on the whole register.
+const (
+	CodeBrokenChain            Code = "BROKEN_CHAIN"
+	CodeRevokedReliedOn        Code = "REVOKED_LINK_RELIED_ON"
+	CodeExpiredReliedOn        Code = "EXPIRED_LINK_RELIED_ON"
+	CodeNoAccountable          Code = "NO_ACCOUNTABLE"
+	CodeMultipleAccountable    Code = "MULTIPLE_ACCOUNTABLE"
+	CodeNoResponsible          Code = "NO_RESPONSIBLE"
+	CodeAccountableNoAuthority Code = "ACCOUNTABLE_WITHOUT_AUTHORITY"
+	CodeResponsibleNoAuthority Code = "RESPONSIBLE_WITHOUT_AUTHORITY"
+	CodeConflictNotRecused     Code = "CONFLICT_NOT_RECUSED"
+	CodeKeyPerson              Code = "KEY_PERSON_DEPENDENCY"
+	CodeCommunityNoDecision    Code = "COMMUNITY_WITHOUT_DECISION_RIGHTS"
+	CodeLinkExpiring           Code = "LINK_EXPIRING"
+)
+
+// ExpiryNotice is how far ahead Check warns of a mandate or delegation
+// that expires while activities or delegations rest on it.
+const ExpiryNotice = 90 * 24 * time.Hour
+
+// Severity ranks a finding. Severities are persisted by their code.
+type Severity string
+
+// Severities, most serious first.
+const (
+	// SeverityError: accountability is broken; authority or money can
+	// move without a valid line.
+	SeverityError Severity = "error"
+	// SeverityWarning: a risk the partnership should mend.
+	SeverityWarning Severity = "warning"
+	// SeverityInfo: worth knowing, nothing broken yet.
+	SeverityInfo Severity = "info"
+)
+
+func (s Severity) rank() int {
+	switch s {
+	case SeverityError:
+		return 0
+	case SeverityWarning:
+		return 1
+	}
+	return 2
+}
+
+// Finding is one fault Check found: a stable code, a severity, the IDs of
+// the records concerned, and one line for people.
+type Finding struct {
+	Code     Code        `json:"code"`
+	Severity Severity    `json:"severity"`
+	Subjects []uuid.UUID `json:"subjects"`
+	Reason   string      `json:"reason"`
+}
+
+// ReportSchema is the schema version of a Report document.
+const ReportSchema = "coprod.governance.report/v1"
+
+// Report lists every finding on the register at one time, most serious
+// first and otherwise ordered by code and subjects, so that equal registers
+// give equal reports.
+type Report struct {
+	Schema   string    `json:"schema"`
+	At       time.Time `json:"at"`
+	Findings []Finding `json:"findings"`
+}
+
+// Count returns the number of findings of severity s.
+func (r Report) Count(s Severity) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity == s {
+			n++
+		}
+	}
+	return n
+}
+
+// Codes returns the distinct codes found, sorted.
+func (r Report) Codes() []Code {
+	var codes []Code
+	for _, f := range r.Findings {
+		codes = append(codes, f.Code)
+	}
+	slices.Sort(codes)
+	return slices.Compact(codes)
+}
+
+// Has reports whether any finding has code c.
+func (r Report) Has(c Code) bool {
+	return slices.ContainsFunc(r.Findings, func(f Finding) bool { return f.Code == c })
+}
+
+// String renders the report as text, one finding a line.
+func (r Report) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "governance check at %s: %d errors, %d warnings, %d notes\n",
+		r.At.UTC().Format(time.RFC3339), r.Count(SeverityError), r.Count(SeverityWarning), r.Count(SeverityInfo))
+	for _, f := range r.Findings {
+		fmt.Fprintf(&b, "%-7s %s: %s\n", f.Severity, f.Code, f.Reason)
+	}
+	return b.String()
+}
+
+// Check inspects the whole register as it stands at time at and returns
+// every finding: broken chains, links relied on after revocation or
+// expiry, children left wider than a parent by a reassumption, RACI faults,
+// accountable or responsible parties without authority, reserved matters
+// in other hands, self-approval, conflicts of interest without recusal,
+// key-person dependency, community parties without decision rights, and
+// links about to expire.
+func (r *Register) Check(at time.Time) Report {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	c := checker{r: r, at: at}
+	c.links()
+	c.activities()
+	c.interests()
+	c.community()
+	slices.SortFunc(c.findings, func(a, b Finding) int {
+		return cmp.Or(
+			cmp.Compare(a.Severity.rank(), b.Severity.rank()),
+			cmp.Compare(a.Code, b.Code),
+			slices.CompareFunc(a.Subjects, b.Subjects, func(x, y uuid.UUID) int { return cmp.Compare(x.String(), y.String()) }),
+		)
+	})
+	return Report{Schema: ReportSchema, At: at, Findings: c.findings}
+}
+
+type checker struct {
+	r        *Register
+	at       time.Time
+	findings []Finding
+}
+
+func (c *checker) add(code Code, sev Severity, reason string, subjects ...uuid.UUID) {
+	c.findings = append(c.findings, Finding{Code: code, Severity: sev, Subjects: subjects, Reason: reason})
+}
+
+func (c *checker) name(id uuid.UUID) string {
+	if p, ok := c.r.parties[id]; ok {
+		return p.Name
+	}
+	return id.String()
+}
+
+// live reports whether l itself (not its ancestors) is in force at c.at.
+func (c *checker) live(l *link) bool {
+	return l.window.Contains(c.at) && (l.revoked == nil || c.at.Before(l.revoked.At))
+}
+
+func (c *checker) links() {
+	for _, l := range c.r.linkOrder {
+		if !c.live(l) {
+			continue
+		}
+		for a := l.parent; a != nil; a = a.parent {
+			if !c.live(a) {
+				c.add(CodeBrokenChain, SeverityError,
+					fmt.Sprintf("delegation %s to %s rests on %s %s, which is %s", l.Scope, c.name(l.To), a.Kind, a.ID, c.state(a)),
+					l.ID, a.ID)
+				break
+			}
+		}
+		if p := l.parent; p != nil {
+			for _, ra := range p.reassumed {
+				if !c.at.Before(ra.At) && ra.Scope.Overlaps(l.Scope) {
+					c.add(CodeScopeExceedsParent, SeverityError,
+						fmt.Sprintf("delegation %s to %s still includes %s, which %s took back from its parent", l.Scope, c.name(l.To), ra.Scope, c.name(ra.By)),
+						l.ID, p.ID)
+				}
+			}
+		}
+		if !l.window.Expires.IsZero() && l.window.Expires.Sub(c.at) <= ExpiryNotice && c.reliedOn(l) {
+			c.add(CodeLinkExpiring, SeverityInfo,
+				fmt.Sprintf("%s %s held by %s expires on %s and others rest on it", l.Kind, l.Scope, c.name(l.To), l.window.Expires.UTC().Format(time.DateOnly)),
+				l.ID)
+		}
+	}
+}
+
+// reliedOn reports whether a live delegation hangs below l or an activity
+// names its holder as Responsible or Accountable within its scope.
+func (c *checker) reliedOn(l *link) bool {
+	for _, ch := range l.children {
+		if c.live(ch) {
+			return true
+		}
+	}
+	for _, id := range c.r.activityOrder {
+		a := &c.r.activityLog[c.r.activities[id]]
+		if l.Scope.Covers(a.Scope) && (slices.Contains(a.Responsible, l.To) || slices.Contains(a.Accountable, l.To)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *checker) state(l *link) string {
+	switch {
+	case l.revoked != nil && !c.at.Before(l.revoked.At):
+		return "revoked since " + l.revoked.At.UTC().Format(time.DateOnly)
+	case l.window.Expired(c.at):
+		return "expired since " + l.window.Expires.UTC().Format(time.DateOnly)
+	default:
+		return "not yet valid"
+	}
+}
+
+// authority classifies a party's authority for scope: a valid path, or the
+// dead link it would rest on, or nothing at all.
+func (c *checker) authority(party coprod.PartyID, scope Scope) (ok bool, dead *link) {
+	req := Request{Actor: party, Scope: scope}
+	for _, l := range c.r.held[party] {
+		if !l.Scope.Covers(scope) {
+			continue
+		}
+		if valid, _ := c.r.pathOK(l, &req, c.at); valid {
+			return true, nil
+		}
+		if dead == nil {
+			for a := l; a != nil; a = a.parent {
+				if !c.live(a) {
+					dead = a
+					break
+				}
+			}
+		}
+	}
+	return false, dead
+}
+
+func (c *checker) activities() {
+	for _, id := range c.r.activityOrder {
+		a := &c.r.activityLog[c.r.activities[id]]
+		switch len(a.Accountable) {
+		case 0:
+			c.add(CodeNoAccountable, SeverityError, fmt.Sprintf("activity %q has no one Accountable", a.Name), a.ID)
+		case 1:
+		default:
+			c.add(CodeMultipleAccountable, SeverityError,
+				fmt.Sprintf("activity %q has %d Accountable; RACI needs exactly one", a.Name, len(a.Accountable)), a.ID)
+		}
+		if len(a.Responsible) == 0 {
+			c.add(CodeNoResponsible, SeverityError, fmt.Sprintf("activity %q has no one Responsible", a.Name), a.ID)
+		}
+		for _, p := range a.Accountable {
+			c.roleAuthority(a, p, CodeAccountableNoAuthority, SeverityError, "Accountable")
+			c.reserved(a, p)
+		}
+		for _, p := range a.Responsible {
+			c.roleAuthority(a, p, CodeResponsibleNoAuthority, SeverityWarning, "Responsible")
+		}
+		if len(a.Responsible) == 1 && len(a.Accountable) == 1 && a.Responsible[0] == a.Accountable[0] {
+			c.add(CodeSelfApproval, SeverityWarning,
+				fmt.Sprintf("%s is both the only Responsible and the Accountable for %q: no one else approves the work", c.name(a.Accountable[0]), a.Name),
+				a.ID, a.Accountable[0])
+		}
+		c.keyPerson(a)
+	}
+}
+
+func (c *checker) roleAuthority(a *Activity, p coprod.PartyID, code Code, sev Severity, role string) {
+	ok, dead := c.authority(p, a.Scope)
+	switch {
+	case ok:
+	case dead != nil && dead.revoked != nil && !c.at.Before(dead.revoked.At):
+		c.add(CodeRevokedReliedOn, SeverityError,
+			fmt.Sprintf("%s is %s for %q only through %s %s, revoked on %s", c.name(p), role, a.Name, dead.Kind, dead.ID, dead.revoked.At.UTC().Format(time.DateOnly)),
+			a.ID, dead.ID)
+	case dead != nil:
+		c.add(CodeExpiredReliedOn, SeverityError,
+			fmt.Sprintf("%s is %s for %q only through %s %s, %s", c.name(p), role, a.Name, dead.Kind, dead.ID, c.state(dead)),
+			a.ID, dead.ID)
+	default:
+		c.add(code, sev,
+			fmt.Sprintf("%s is %s for %q but holds no valid authority for %s", c.name(p), role, a.Name, a.Scope),
+			a.ID, p)
+	}
+}
+
+// reserved reports an activity touching a reserved matter whose
+// Accountable is not the reserving mandate's holder.
+func (c *checker) reserved(a *Activity, accountable coprod.PartyID) {
+	for _, l := range c.r.linkOrder {
+		if l.Kind != KindMandate || l.To == accountable {
+			continue
+		}
+		for _, res := range l.reserved {
+			if res.Overlaps(a.Scope) {
+				c.add(CodeReservedMatter, SeverityError,
+					fmt.Sprintf("%q touches %s, reserved to %s, but %s is Accountable", a.Name, res, c.name(l.To), c.name(accountable)),
+					a.ID, l.ID)
+			}
+		}
+	}
+}
+
+// keyPerson reports an activity whose Responsible or Accountable role rests
+// on one named individual with no deputy.
+func (c *checker) keyPerson(a *Activity) {
+	if len(a.Deputies) > 0 {
+		return
+	}
+	seen := map[coprod.PartyID]bool{}
+	for _, role := range [][]coprod.PartyID{a.Responsible, a.Accountable} {
+		if len(role) != 1 || seen[role[0]] {
+			continue
+		}
+		p := role[0]
+		seen[p] = true
+		if c.r.parties[p].Sector == coprod.Individual {
+			c.add(CodeKeyPerson, SeverityWarning,
+				fmt.Sprintf("%q rests on %s alone, with no deputy", a.Name, c.name(p)), a.ID, p)
+		}
+	}
+}
+
+func (c *checker) interests() {
+	for _, in := range c.r.interestOrder {
+		if in.Declared.After(c.at) {
+			continue
+		}
+		for _, t := range in.Touches {
+			if !c.actsIn(in.Holder, t) || c.recused(in.ID, t) {
+				continue
+			}
+			c.add(CodeConflictNotRecused, SeverityError,
+				fmt.Sprintf("%s has a %s interest in %s and decides on %s without recusal", c.name(in.Holder), in.Category, c.name(in.In), t),
+				in.ID, in.Holder)
+		}
+	}
+}
+
+// actsIn reports whether party holds a live link or a Responsible or
+// Accountable role overlapping scope.
+func (c *checker) actsIn(party coprod.PartyID, scope Scope) bool {
+	for _, l := range c.r.held[party] {
+		if c.live(l) && l.Scope.Overlaps(scope) {
+			return true
+		}
+	}
+	for _, id := range c.r.activityOrder {
+		a := &c.r.activityLog[c.r.activities[id]]
+		if a.Scope.Overlaps(scope) && (slices.Contains(a.Responsible, party) || slices.Contains(a.Accountable, party)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *checker) recused(interest uuid.UUID, scope Scope) bool {
+	for _, rec := range c.r.recusals {
+		if rec.Interest == interest && rec.Scope.Covers(scope) && !rec.At.After(c.at) {
+			return true
+		}
+	}
+	return false
+}
+
+// community reports community-side parties that take part only as
+// Consulted or Informed, never Responsible or Accountable, and hold no
+// live mandate or delegation.
+func (c *checker) community() {
+	type roles struct{ decides, involved bool }
+	seen := map[coprod.PartyID]*roles{}
+	get := func(p coprod.PartyID) *roles {
+		if seen[p] == nil {
+			seen[p] = &roles{}
+		}
+		return seen[p]
+	}
+	for _, id := range c.r.activityOrder {
+		a := &c.r.activityLog[c.r.activities[id]]
+		for _, p := range slices.Concat(a.Responsible, a.Accountable) {
+			get(p).decides = true
+		}
+		for _, p := range slices.Concat(a.Consulted, a.Informed) {
+			get(p).involved = true
+		}
+	}
+	for _, p := range c.r.partyOrder {
+		ro := seen[p]
+		if ro == nil || ro.decides || !ro.involved || !c.r.parties[p].Sector.IsCommunity() {
+			continue
+		}
+		holds := false
+		for _, l := range c.r.held[p] {
+			if c.live(l) {
+				holds = true
+				break
+			}
+		}
+		if !holds {
+			c.add(CodeCommunityNoDecision, SeverityWarning,
+				fmt.Sprintf("%s is only ever Consulted or Informed and holds no delegated authority", c.name(p)), p)
+		}
+	}
+}

@@ -1,0 +1,134 @@
+package governance
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/coprod/coprod"
+)
+
+// Schema is the schema version written on, and required of, a register
+// document.
+const Schema = "coprod.governance/v1"
+
+type document struct {
+	Schema        string         `json:"schema"`
+	Parties       []coprod.Party `json:"parties"`
+	Mandates      []Mandate      `json:"mandates"`
+	Delegations   []Delegation   `json:"delegations"`
+	Revocations   []Revocation   `json:"revocations"`
+	Reassumptions []Reassumption `json:"reassumptions"`
+	Activities    []Activity     `json:"activities"`
+	Interests     []Interest     `json:"interests"`
+	Recusals      []Recusal      `json:"recusals"`
+}
+
+// MarshalJSON encodes the whole register, every record and every activity
+// revision in the order recorded, under a schema version. Amounts are
+// strings, so nothing is lost.
+func (r *Register) MarshalJSON() ([]byte, error) {
+	r.mu.RLock()
+	doc := document{
+		Schema:        Schema,
+		Revocations:   slices.Clone(r.revocations),
+		Reassumptions: slices.Clone(r.reassumptions),
+		Activities:    slices.Clone(r.activityLog),
+		Recusals:      slices.Clone(r.recusals),
+	}
+	for _, id := range r.partyOrder {
+		doc.Parties = append(doc.Parties, r.parties[id])
+	}
+	for _, l := range r.linkOrder {
+		if l.mandate != nil {
+			doc.Mandates = append(doc.Mandates, *l.mandate)
+		} else {
+			doc.Delegations = append(doc.Delegations, *l.delegation)
+		}
+	}
+	for _, in := range r.interestOrder {
+		doc.Interests = append(doc.Interests, *in)
+	}
+	r.mu.RUnlock()
+	return json.Marshal(doc)
+}
+
+// UnmarshalJSON decodes a register document, replaying every record
+// through the same validation as the Add… methods, so a document that
+// describes an invalid delegation is refused with that delegation's
+// *RecordError. On any error r is left unchanged; on success its contents
+// are replaced.
+func (r *Register) UnmarshalJSON(b []byte) error {
+	var doc document
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return fmt.Errorf("governance: decode register: %w", err)
+	}
+	if doc.Schema != Schema {
+		return fmt.Errorf("governance: decode register: %w: %q, want %q", ErrSchema, doc.Schema, Schema)
+	}
+	fresh, err := build(doc)
+	if err != nil {
+		return fmt.Errorf("governance: decode register: %w", err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.parties, r.partyOrder = fresh.parties, fresh.partyOrder
+	r.links, r.linkOrder, r.held = fresh.links, fresh.linkOrder, fresh.held
+	r.revocations, r.reassumptions = fresh.revocations, fresh.reassumptions
+	r.activities, r.activityOrder, r.activityLog = fresh.activities, fresh.activityOrder, fresh.activityLog
+	r.interests, r.interestOrder, r.interestsHolder = fresh.interests, fresh.interestOrder, fresh.interestsHolder
+	r.recusals = fresh.recusals
+	return nil
+}
+
+// build replays a document into a new register. Delegations are replayed
+// before revocations: a child is only ever refused for a parent revoked
+// before it was made, and revocations carry their own effective time.
+func build(doc document) (*Register, error) {
+	r := NewRegister()
+	for _, p := range doc.Parties {
+		if err := r.AddParty(p); err != nil {
+			return nil, err
+		}
+	}
+	for _, m := range doc.Mandates {
+		if err := r.AddMandate(m); err != nil {
+			return nil, err
+		}
+	}
+	for _, d := range doc.Delegations {
+		if err := r.Delegate(d); err != nil {
+			return nil, err
+		}
+	}
+	for _, rv := range doc.Revocations {
+		if err := r.Revoke(rv); err != nil {
+			return nil, err
+		}
+	}
+	for _, ra := range doc.Reassumptions {
+		if err := r.Reassume(ra); err != nil {
+			return nil, err
+		}
+	}
+	for _, a := range doc.Activities {
+		put := r.AddActivity
+		if _, ok := r.activities[a.ID]; ok {
+			put = r.ReviseActivity
+		}
+		if err := put(a); err != nil {
+			return nil, err
+		}
+	}
+	for _, in := range doc.Interests {
+		if err := r.Declare(in); err != nil {
+			return nil, err
+		}
+	}
+	for _, rec := range doc.Recusals {
+		if err := r.Recuse(rec); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
