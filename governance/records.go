@@ -217,10 +217,10 @@ func (k *LinkKind) UnmarshalText(b []byte) error {
 // scans (BENCHMARKS.md has the measurement); Register.Describe renders a
 // path with names and scopes.
 type Link struct {
-	ID    uuid.UUID      `json:"id"`
-	From  coprod.PartyID `json:"from,omitzero"`
-	To    coprod.PartyID `json:"to"`
-	Kind  LinkKind       `json:"kind"`
+	ID   uuid.UUID      `json:"id"`
+	From coprod.PartyID `json:"from,omitzero"`
+	To   coprod.PartyID `json:"to"`
+	Kind LinkKind       `json:"kind"`
 }
 
 func checkText(what, s string) error {
