@@ -539,26 +539,13 @@ func commonSegments(a, b Scope) int {
 func (r *Register) Describe(path []Link) string {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	name := func(id coprod.PartyID) string {
-		if p, ok := r.parties[id]; ok {
-			return p.Name
-		}
-		return id.String()
-	}
-	var b strings.Builder
+	lines := make([]string, len(path))
 	for i, l := range path {
-		scope := Scope("?")
 		if n, ok := r.links[l.ID]; ok {
-			scope = n.Scope
-		}
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		if l.Kind == KindMandate {
-			fmt.Fprintf(&b, "mandate %s held by %s", scope, name(l.To))
+			lines[i] = r.describe(n)
 		} else {
-			fmt.Fprintf(&b, "delegation %s from %s to %s", scope, name(l.From), name(l.To))
+			lines[i] = fmt.Sprintf("unknown %s %s", l.Kind, l.ID)
 		}
 	}
-	return b.String()
+	return strings.Join(lines, "\n")
 }

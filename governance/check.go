@@ -150,13 +150,6 @@ func (c *checker) add(code Code, sev Severity, reason string, subjects ...uuid.U
 	c.findings = append(c.findings, Finding{Code: code, Severity: sev, Subjects: subjects, Reason: reason})
 }
 
-func (c *checker) name(id uuid.UUID) string {
-	if p, ok := c.r.parties[id]; ok {
-		return p.Name
-	}
-	return id.String()
-}
-
 // live reports whether l itself (not its ancestors) is in force at c.at.
 func (c *checker) live(l *link) bool {
 	return l.window.Contains(c.at) && (l.revoked == nil || c.at.Before(l.revoked.At))
@@ -170,7 +163,7 @@ func (c *checker) links() {
 		for a := l.parent; a != nil; a = a.parent {
 			if !c.live(a) {
 				c.add(CodeBrokenChain, SeverityError,
-					fmt.Sprintf("delegation %s to %s rests on %s %s, which is %s", l.Scope, c.name(l.To), a.Kind, a.ID, c.state(a)),
+					fmt.Sprintf("%s rests on %s, %s", c.r.describe(l), c.r.describe(a), c.state(a)),
 					l.ID, a.ID)
 				break
 			}
@@ -179,14 +172,14 @@ func (c *checker) links() {
 			for _, ra := range p.reassumed {
 				if !c.at.Before(ra.At) && ra.Scope.Overlaps(l.Scope) {
 					c.add(CodeScopeExceedsParent, SeverityError,
-						fmt.Sprintf("delegation %s to %s still includes %s, which %s took back from its parent", l.Scope, c.name(l.To), ra.Scope, c.name(ra.By)),
+						fmt.Sprintf("delegation %s to %s still includes %s, which %s took back from its parent", l.Scope, c.r.partyName(l.To), ra.Scope, c.r.partyName(ra.By)),
 						l.ID, p.ID)
 				}
 			}
 		}
 		if !l.window.Expires.IsZero() && l.window.Expires.Sub(c.at) <= ExpiryNotice && c.reliedOn(l) {
 			c.add(CodeLinkExpiring, SeverityInfo,
-				fmt.Sprintf("%s %s held by %s expires on %s and others rest on it", l.Kind, l.Scope, c.name(l.To), l.window.Expires.UTC().Format(time.DateOnly)),
+				fmt.Sprintf("%s expires on %s and others rest on it", c.r.describe(l), l.window.Expires.UTC().Format(time.DateOnly)),
 				l.ID)
 		}
 	}
@@ -266,7 +259,7 @@ func (c *checker) activities() {
 		}
 		if len(a.Responsible) == 1 && len(a.Accountable) == 1 && a.Responsible[0] == a.Accountable[0] {
 			c.add(CodeSelfApproval, SeverityWarning,
-				fmt.Sprintf("%s is both the only Responsible and the Accountable for %q: no one else approves the work", c.name(a.Accountable[0]), a.Name),
+				fmt.Sprintf("%s is both the only Responsible and the Accountable for %q: no one else approves the work", c.r.partyName(a.Accountable[0]), a.Name),
 				a.ID, a.Accountable[0])
 		}
 		c.keyPerson(a)
@@ -279,15 +272,15 @@ func (c *checker) roleAuthority(a *Activity, p coprod.PartyID, code Code, sev Se
 	case ok:
 	case dead != nil && dead.revoked != nil && !c.at.Before(dead.revoked.At):
 		c.add(CodeRevokedReliedOn, SeverityError,
-			fmt.Sprintf("%s is %s for %q only through %s %s, revoked on %s", c.name(p), role, a.Name, dead.Kind, dead.ID, dead.revoked.At.UTC().Format(time.DateOnly)),
+			fmt.Sprintf("%s is %s for %q only through %s, %s", c.r.partyName(p), role, a.Name, c.r.describe(dead), c.state(dead)),
 			a.ID, dead.ID)
 	case dead != nil:
 		c.add(CodeExpiredReliedOn, SeverityError,
-			fmt.Sprintf("%s is %s for %q only through %s %s, %s", c.name(p), role, a.Name, dead.Kind, dead.ID, c.state(dead)),
+			fmt.Sprintf("%s is %s for %q only through %s, %s", c.r.partyName(p), role, a.Name, c.r.describe(dead), c.state(dead)),
 			a.ID, dead.ID)
 	default:
 		c.add(code, sev,
-			fmt.Sprintf("%s is %s for %q but holds no valid authority for %s", c.name(p), role, a.Name, a.Scope),
+			fmt.Sprintf("%s is %s for %q but holds no valid authority for %s", c.r.partyName(p), role, a.Name, a.Scope),
 			a.ID, p)
 	}
 }
@@ -302,7 +295,7 @@ func (c *checker) reserved(a *Activity, accountable coprod.PartyID) {
 		for _, res := range l.reserved {
 			if res.Overlaps(a.Scope) {
 				c.add(CodeReservedMatter, SeverityError,
-					fmt.Sprintf("%q touches %s, reserved to %s, but %s is Accountable", a.Name, res, c.name(l.To), c.name(accountable)),
+					fmt.Sprintf("%q touches %s, reserved to %s, but %s is Accountable", a.Name, res, c.r.partyName(l.To), c.r.partyName(accountable)),
 					a.ID, l.ID)
 			}
 		}
@@ -324,7 +317,7 @@ func (c *checker) keyPerson(a *Activity) {
 		seen[p] = true
 		if c.r.parties[p].Sector == coprod.Individual {
 			c.add(CodeKeyPerson, SeverityWarning,
-				fmt.Sprintf("%q rests on %s alone, with no deputy", a.Name, c.name(p)), a.ID, p)
+				fmt.Sprintf("%q rests on %s alone, with no deputy", a.Name, c.r.partyName(p)), a.ID, p)
 		}
 	}
 }
@@ -339,7 +332,7 @@ func (c *checker) interests() {
 				continue
 			}
 			c.add(CodeConflictNotRecused, SeverityError,
-				fmt.Sprintf("%s has a %s interest in %s and decides on %s without recusal", c.name(in.Holder), in.Category, c.name(in.In), t),
+				fmt.Sprintf("%s has a %s interest in %s and decides on %s without recusal", c.r.partyName(in.Holder), in.Category, c.r.partyName(in.In), t),
 				in.ID, in.Holder)
 		}
 	}
@@ -406,7 +399,7 @@ func (c *checker) community() {
 		}
 		if !holds {
 			c.add(CodeCommunityNoDecision, SeverityWarning,
-				fmt.Sprintf("%s is only ever Consulted or Informed and holds no delegated authority", c.name(p)), p)
+				fmt.Sprintf("%s is only ever Consulted or Informed and holds no delegated authority", c.r.partyName(p)), p)
 		}
 	}
 }

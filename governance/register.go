@@ -1,7 +1,6 @@
 package governance
 
 import (
-	"cmp"
 	"fmt"
 	"iter"
 	"slices"
@@ -664,9 +663,19 @@ func (r *Register) Recusals() []Recusal {
 	return slices.Clone(r.recusals)
 }
 
-// sortedIDs returns ids sorted, for deterministic output.
-func sortedIDs(ids []uuid.UUID) []uuid.UUID {
-	out := slices.Clone(ids)
-	slices.SortFunc(out, func(a, b uuid.UUID) int { return cmp.Compare(a.String(), b.String()) })
-	return out
+// partyName returns a party's name, or its ID if it is unknown.
+func (r *Register) partyName(id coprod.PartyID) string {
+	if p, ok := r.parties[id]; ok {
+		return p.Name
+	}
+	return id.String()
+}
+
+// describe names a link for people: "delegation commission/iapt from Hub
+// to Temple" or "mandate commission held by Council".
+func (r *Register) describe(l *link) string {
+	if l.Kind == KindMandate {
+		return fmt.Sprintf("mandate %s held by %s", l.Scope, r.partyName(l.To))
+	}
+	return fmt.Sprintf("delegation %s from %s to %s", l.Scope, r.partyName(l.From), r.partyName(l.To))
 }

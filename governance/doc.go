@@ -1,0 +1,77 @@
+// Package governance turns a partnership's lines of delegation and
+// accountability into data that can be checked: who may decide and spend
+// what, on whose authority, and who answers for each piece of work.
+//
+// Statutory partners are reluctant to share power and money with community
+// organisations when there are no "clear lines of delegation" and "clear
+// lines of accountability". A Register holds those lines; Authorize proves
+// or refutes a given action against them; Check lists everything wrong
+// with them.
+//
+// # Model
+//
+// A [Mandate] is a root authority held by a party: a statutory duty or a
+// board resolution, with a [Scope] and optional limits. Matters it lists as
+// reserved can never be delegated. A [Delegation] passes part of a
+// mandate's (or another delegation's) authority to another party, with its
+// own scope, per-transaction limit, cumulative limit per [Period],
+// joint-authorisation threshold, validity window and remaining
+// sub-delegation depth. Every delegation rests on exactly one parent, so
+// each holder's authority is a path up to a mandate; a party holding
+// several delegations has several paths.
+//
+// [Revocation] and [Reassumption] records end a link, or take part of its
+// scope back, from a given time. An [Activity] carries a RACI line;
+// [Interest] and [Recusal] records form the register of interests. Parties
+// are [coprod.Party] values.
+//
+// Scopes are segment-aware paths: "commission/mental-health/iapt" lies
+// inside "commission/mental-health"; "commission/mental" does not cover
+// "commission/mental-health".
+//
+// # Invariants
+//
+// The register refuses at creation, each with its own sentinel and code,
+// what can never be valid: self-delegation, a reserved matter, a child
+// wider than its parent in scope, either limit, joint threshold, window or
+// depth, a parent that forbids sub-delegation or was revoked, a delegator
+// that does not hold the parent, unknown parties or parent, and cycles.
+// A refused record changes nothing. Decoding a register from JSON replays
+// every record through the same checks.
+//
+// Because children are never wider than parents, a path's effective
+// authority (lowest limit, intersected window) is the leaf's, computed once
+// when the link is made. Authorize checks per link only what can change
+// later (revocation, reassumption) and what the caller supplies (spending
+// against cumulative limits, through [Usage]). Nothing recorded is edited
+// or deleted.
+//
+// What the register accepts but a partnership should not live with (an
+// activity with no Accountable, a community party only ever consulted,
+// a chain broken by a revocation) is reported by [Register.Check], each
+// [Finding] with a stable [Code], a [Severity], the subjects' IDs and one
+// line of reason.
+//
+// # Concurrency
+//
+// A [Register] is safe for concurrent use: Authorize, Check and the
+// exporters take a read lock; recording takes the write lock. Records,
+// decisions and reports are values, and slices handed out are copies. The
+// package has no clock, no I/O and no global mutable state: times are
+// arguments and spending comes from the caller's Usage.
+//
+// # Errors
+//
+// A refused record returns a *[RecordError] wrapping one sentinel (for
+// example [ErrLimitExceedsParent]); branch with errors.Is, or read the
+// stable code with [CodeOf]. A denial is a [Decision] with every [Reason];
+// [Decision.Err] turns it into a *[DeniedError] that matches [ErrDenied]
+// and each reason's sentinel.
+//
+// # Performance
+//
+// An allowed Authorize makes one allocation, the proof path, which holds
+// no pointers; it costs about 300 ns at chain depth 10 whether the register
+// holds a thousand delegations or a hundred thousand (BENCHMARKS.md).
+// Denials walk every path and collect every reason, and cost more.
+package governance

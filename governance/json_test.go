@@ -1,0 +1,98 @@
+package governance_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/coprod/coprod/governance"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRegisterJSONRoundTrip(t *testing.T) {
+	r := fixture(t)
+	b, err := json.Marshal(r)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"schema":"`+governance.Schema+`"`)
+	assert.Contains(t, string(b), `"transaction_limit":{"value":"100000.00","unit":"GBP"}`, "decimals as strings")
+
+	var back governance.Register
+	require.NoError(t, json.Unmarshal(b, &back))
+	again, err := json.Marshal(&back)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(b), string(again), "lossless")
+	assert.Equal(t, r.Check(checkAt), back.Check(checkAt), "the decoded register behaves the same")
+	assert.Equal(t, r.Mermaid(checkAt), back.Mermaid(checkAt))
+}
+
+func TestRegisterJSONRefusals(t *testing.T) {
+	good, err := json.Marshal(fixture(t))
+	require.NoError(t, err)
+	tests := []struct {
+		name string
+		edit func(string) string
+		err  error
+	}{
+		{"schema version", func(s string) string { return strings.Replace(s, governance.Schema, "coprod.governance/v0", 1) }, governance.ErrSchema},
+		{"child wider than parent", func(s string) string {
+			return strings.Replace(s, `"scope":"commission/mental-health/iapt","instrument":"Service level agreement"`, `"scope":"commission/housing","instrument":"Service level agreement"`, 1)
+		}, governance.ErrScopeExceedsParent},
+		{"limit above parent", func(s string) string {
+			return strings.Replace(s, `"transaction_limit":{"value":"10000.00","unit":"GBP"}`, `"transaction_limit":{"value":"99999.00","unit":"GBP"}`, 1)
+		}, governance.ErrLimitExceedsParent},
+		{"amount too precise", func(s string) string {
+			return strings.Replace(s, `"value":"10000.00"`, `"value":"10000.001"`, 1)
+		}, nil},
+		{"bad scope", func(s string) string { return strings.Replace(s, `"scope":"commission"`, `"scope":"Commission"`, 1) }, governance.ErrInvalidScope},
+		{"unknown sector", func(s string) string { return strings.Replace(s, `"sector":"hub"`, `"sector":"guild"`, 1) }, nil},
+		{"not json", func(string) string { return `{"schema":` }, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := tt.edit(string(good))
+			require.NotEqual(t, string(good), doc, "the edit applies")
+			r := base(t)
+			before := snapshot(t, r)
+			err := json.Unmarshal([]byte(doc), r)
+			require.Error(t, err)
+			if tt.err != nil {
+				assert.ErrorIs(t, err, tt.err)
+			}
+			assert.Equal(t, before, snapshot(t, r), "a refused document leaves the register as it was")
+		})
+	}
+}
+
+func FuzzRegisterJSON(f *testing.F) {
+	good, err := json.Marshal(fixture(f))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	small, _ := json.Marshal(base(f))
+	f.Add(small)
+	f.Add([]byte(`{"schema":"coprod.governance/v1"}`))
+	f.Add([]byte(`{"schema":"coprod.governance/v1","parties":[{"id":"00000000-0000-0000-0000-000000000001","name":"x","sector":"hub"}]}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		var r governance.Register
+		if err := json.Unmarshal(doc, &r); err != nil {
+			return
+		}
+		// Whatever decodes re-encodes to a document that decodes to the
+		// same register.
+		b, err := json.Marshal(&r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back governance.Register
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatalf("re-encoded register refused: %v", err)
+		}
+		b2, _ := json.Marshal(&back)
+		if string(b) != string(b2) {
+			t.Fatalf("not stable:\n%s\n%s", b, b2)
+		}
+		r.Check(checkAt)
+	})
+}
