@@ -14,6 +14,11 @@ const (
 	MaxAmountLen = 40
 	// MaxExponent bounds the exponent of scientific notation: |exp| ≤ 30.
 	MaxExponent = 30
+	// MaxIntegerDigits bounds the magnitude of every amount, parsed or
+	// computed: |value| < 10^30. It keeps every amount printable within
+	// MaxAmountLen characters, so that what the library writes it can
+	// read back; a sum beyond it is ErrOverflow, not a silent wrap.
+	MaxIntegerDigits = 30
 )
 
 // Amount is an exact decimal quantity in a Unit, always held at the unit's
@@ -32,7 +37,7 @@ type Amount struct {
 // ("1.5e2"). It refuses strings longer than MaxAmountLen, exponents outside
 // ±MaxExponent, NaN and infinity, and values with more fraction digits than
 // u's scale (trailing zeros beyond the scale are accepted, as no rounding is
-// needed).
+// needed), and values of MaxIntegerDigits or more integer digits.
 func ParseAmount(s string, u Unit) (Amount, error) {
 	if !u.Valid() {
 		return Amount{}, fmt.Errorf("coprod: parse amount %q: %w", truncate(s), ErrUnknownUnit)
@@ -58,7 +63,8 @@ func MustParseAmount(s string, u Unit) Amount {
 }
 
 // NewAmount returns d as an amount of unit u. It refuses a value that is not
-// exact at u's scale rather than rounding it.
+// exact at u's scale rather than rounding it, and one beyond
+// MaxIntegerDigits.
 func NewAmount(d decimal.Decimal, u Unit) (Amount, error) {
 	scale := u.Scale()
 	if scale < 0 {
@@ -68,7 +74,19 @@ func NewAmount(d decimal.Decimal, u Unit) (Amount, error) {
 	if !r.Equal(d) {
 		return Amount{}, fmt.Errorf("coprod: new amount %s %s: %w", d.String(), u, ErrTooPrecise)
 	}
+	if err := checkMagnitude(r); err != nil {
+		return Amount{}, fmt.Errorf("coprod: new amount %s %s: %w", d.String(), u, err)
+	}
 	return Amount{value: r, unit: u}, nil
+}
+
+// checkMagnitude refuses a canonical value with more than
+// MaxIntegerDigits digits before the point.
+func checkMagnitude(d decimal.Decimal) error {
+	if d.Sign() != 0 && d.NumDigits()+int(d.Exponent()) > MaxIntegerDigits {
+		return ErrOverflow
+	}
+	return nil
 }
 
 // Zero returns the zero amount of unit u. It panics if u is not a defined
@@ -220,20 +238,30 @@ func (a Amount) check(b Amount) error {
 	return nil
 }
 
-// Add returns a+b. Both must be valid amounts of the same unit.
+// Add returns a+b. Both must be valid amounts of the same unit, and the sum
+// within MaxIntegerDigits.
 func (a Amount) Add(b Amount) (Amount, error) {
 	if err := a.check(b); err != nil {
 		return Amount{}, fmt.Errorf("coprod: add: %w", err)
 	}
-	return Amount{value: a.value.Add(b.value), unit: a.unit}, nil
+	v := a.value.Add(b.value)
+	if err := checkMagnitude(v); err != nil {
+		return Amount{}, fmt.Errorf("coprod: add: %w", err)
+	}
+	return Amount{value: v, unit: a.unit}, nil
 }
 
-// Sub returns a-b. Both must be valid amounts of the same unit.
+// Sub returns a-b. Both must be valid amounts of the same unit, and the
+// difference within MaxIntegerDigits.
 func (a Amount) Sub(b Amount) (Amount, error) {
 	if err := a.check(b); err != nil {
 		return Amount{}, fmt.Errorf("coprod: sub: %w", err)
 	}
-	return Amount{value: a.value.Sub(b.value), unit: a.unit}, nil
+	v := a.value.Sub(b.value)
+	if err := checkMagnitude(v); err != nil {
+		return Amount{}, fmt.Errorf("coprod: sub: %w", err)
+	}
+	return Amount{value: v, unit: a.unit}, nil
 }
 
 // Cmp compares a and b, returning -1, 0 or +1. Both must be valid amounts of

@@ -29,7 +29,10 @@ var parseAmountTests = []struct {
 	{"exponent", "1.5e2", coprod.GBP, "150.00 GBP", nil},
 	{"negative exponent exact", "125e-2", coprod.GBP, "1.25 GBP", nil},
 	{"credits", "3", coprod.Credits, "3 credits", nil},
-	{"exponent at limit", "1e30", coprod.Credits, "1000000000000000000000000000000 credits", nil},
+	{"largest magnitude", "999999999999999999999999999999.99", coprod.GBP, "999999999999999999999999999999.99 GBP", nil},
+	{"exponent at limit, too large", "1e30", coprod.Credits, "", coprod.ErrOverflow},
+	{"exponent at limit, small", "1000000e-30", coprod.Credits, "", coprod.ErrTooPrecise},
+	{"overflow by digits", "1000000000000000000000000000000", coprod.GBP, "", coprod.ErrOverflow},
 	{"too precise", "1.234", coprod.GBP, "", coprod.ErrTooPrecise},
 	{"too precise credits", "1.5", coprod.Credits, "", coprod.ErrTooPrecise},
 	{"too precise by exponent", "1e-3", coprod.GBP, "", coprod.ErrTooPrecise},
@@ -98,6 +101,11 @@ func TestAmountArithmetic(t *testing.T) {
 	assert.ErrorIs(t, err, coprod.ErrUnitMismatch)
 	_, err = a.Cmp(h)
 	assert.ErrorIs(t, err, coprod.ErrUnitMismatch)
+	big := coprod.MustParseAmount("999999999999999999999999999999.99", coprod.GBP)
+	_, err = big.Add(coprod.MustParseAmount("0.01", coprod.GBP))
+	assert.ErrorIs(t, err, coprod.ErrOverflow)
+	_, err = big.Neg().Sub(coprod.MustParseAmount("0.01", coprod.GBP))
+	assert.ErrorIs(t, err, coprod.ErrOverflow)
 	_, err = a.Add(coprod.Amount{})
 	assert.ErrorIs(t, err, coprod.ErrInvalidAmount)
 	assert.False(t, a.Equal(coprod.MustParseAmount("10.05", coprod.Hours)), "same value, other unit")

@@ -34,7 +34,9 @@
 // Amounts never round silently: parsing refuses more fraction digits than
 // the unit allows, and arithmetic across units is an error. Parsing refuses,
 // before any arithmetic, inputs longer than [MaxAmountLen] characters,
-// exponents outside ±[MaxExponent], and NaN or infinity forms.
+// exponents outside ±[MaxExponent], and NaN or infinity forms. No amount,
+// parsed or computed, reaches 10^[MaxIntegerDigits]: a sum that would is
+// [ErrOverflow], so everything the library writes it can read back.
 //
 // # Concurrency
 //

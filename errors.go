@@ -20,6 +20,9 @@ var (
 	// ErrTooPrecise is returned when an amount has more fraction digits than
 	// its unit's scale allows; the library never rounds silently.
 	ErrTooPrecise = errors.New("coprod: amount has more fraction digits than its unit allows")
+	// ErrOverflow is returned when an amount, parsed or computed, has more
+	// than MaxIntegerDigits digits before the point.
+	ErrOverflow = errors.New("coprod: amount out of range")
 	// ErrUnknownUnit is returned for a unit the library does not define.
 	ErrUnknownUnit = errors.New("coprod: unknown unit")
 	// ErrUnitMismatch is returned by arithmetic and comparisons on amounts
