@@ -2,6 +2,7 @@ package governance_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/coprod/coprod"
@@ -220,14 +221,17 @@ func TestActivityRevision(t *testing.T) {
 	assert.Equal(t, 1, n, "revisions do not multiply activities")
 }
 
+var scopeTests = []struct {
+	in string
+	ok bool
+}{
+	{"commission", true}, {"commission/mental-health/iapt", true}, {"a/b-c/0", true},
+	{"", false}, {"/a", false}, {"a/", false}, {"a//b", false}, {"A", false}, {"a b", false}, {"a_b", false},
+	{strings.Repeat("a/", governance.MaxScopeSegments) + "a", false}, {strings.Repeat("a", 65), false},
+}
+
 func TestScope(t *testing.T) {
-	for _, tt := range []struct {
-		in string
-		ok bool
-	}{
-		{"commission", true}, {"commission/mental-health/iapt", true}, {"a/b-c/0", true},
-		{"", false}, {"/a", false}, {"a/", false}, {"a//b", false}, {"A", false}, {"a b", false}, {"a_b", false},
-	} {
+	for _, tt := range scopeTests {
 		_, err := governance.ParseScope(tt.in)
 		if tt.ok {
 			assert.NoError(t, err, tt.in)
@@ -245,8 +249,8 @@ func TestScope(t *testing.T) {
 }
 
 func FuzzParseScope(f *testing.F) {
-	for _, s := range []string{"commission", "commission/mental-health/iapt", "a//b", "A", "", "a/"} {
-		f.Add(s, "commission/mental-health")
+	for _, tt := range scopeTests {
+		f.Add(tt.in, "commission/mental-health")
 	}
 	f.Fuzz(func(t *testing.T, a, b string) {
 		s, err := governance.ParseScope(a)
