@@ -549,3 +549,26 @@ func (r *Register) Describe(path []Link) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// Permit answers one authority question the way a ledger asks it: may
+// actor act in scope, spending amount, under instrument (a mandate or
+// delegation ID; uuid.Nil for any path), at time at? It returns nil or the
+// *DeniedError of the decision. With it a Register satisfies
+// ledger.Authorizer without either package importing the other. Paths
+// with cumulative limits are denied for want of usage: use a Permitter to
+// supply it.
+func (r *Register) Permit(actor coprod.PartyID, scope string, amount coprod.Amount, instrument uuid.UUID, at time.Time) error {
+	return Permitter{Register: r}.Permit(actor, scope, amount, instrument, at)
+}
+
+// Permitter is a Register with the Usage it needs for cumulative limits,
+// for callers that ask one question at a time.
+type Permitter struct {
+	Register *Register
+	Usage    Usage
+}
+
+// Permit is Register.Permit with p.Usage supplying spending so far.
+func (p Permitter) Permit(actor coprod.PartyID, scope string, amount coprod.Amount, instrument uuid.UUID, at time.Time) error {
+	return p.Register.Authorize(Request{Actor: actor, Scope: Scope(scope), Amount: amount, Via: instrument, Usage: p.Usage}, at).Err()
+}

@@ -1,0 +1,122 @@
+package ledger
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+)
+
+// Sentinel errors. Every refusal wraps exactly one of them; branch with
+// errors.Is. Refused records change nothing.
+var (
+	// ErrInvalidAccount: an account is malformed (nil ID or owner, unknown
+	// kind, a unit its kind cannot hold, a name over its limit).
+	ErrInvalidAccount = errors.New("ledger: invalid account")
+	// ErrDuplicateAccount: an account ID is already open.
+	ErrDuplicateAccount = errors.New("ledger: account already open")
+	// ErrUnknownAccount: a posting or query names no open account.
+	ErrUnknownAccount = errors.New("ledger: unknown account")
+	// ErrInvalidTransaction: a transaction is malformed (nil ID, no
+	// postings, zero times, unknown kind, coverage or formality, metadata
+	// over its limits, a missing labour record).
+	ErrInvalidTransaction = errors.New("ledger: invalid transaction")
+	// ErrTooManyPostings: a transaction has more than MaxPostings postings.
+	ErrTooManyPostings = errors.New("ledger: too many postings")
+	// ErrUnitMismatch: a posting's amount is not in its account's unit.
+	ErrUnitMismatch = errors.New("ledger: posting unit differs from account unit")
+	// ErrUnbalanced: a transaction's postings do not sum to zero in every
+	// unit.
+	ErrUnbalanced = errors.New("ledger: postings do not balance")
+	// ErrMixedBooks: a transaction posts to memorandum and financial
+	// accounts at once; unpaid labour and in-kind value never mix with
+	// cash.
+	ErrMixedBooks = errors.New("ledger: memorandum and financial accounts in one transaction")
+	// ErrIdempotencyConflict: a transaction ID was used before with
+	// different content.
+	ErrIdempotencyConflict = errors.New("ledger: transaction id reused with different content")
+	// ErrUnknownTransaction: a reversal or query names no recorded
+	// transaction.
+	ErrUnknownTransaction = errors.New("ledger: unknown transaction")
+	// ErrAlreadyReversed: the transaction was reversed before.
+	ErrAlreadyReversed = errors.New("ledger: transaction already reversed")
+	// ErrNotReversible: a reversal cannot itself be reversed; post a new
+	// transaction instead.
+	ErrNotReversible = errors.New("ledger: a reversal cannot be reversed")
+	// ErrUnknownHold: a hold operation names no recorded hold.
+	ErrUnknownHold = errors.New("ledger: unknown hold")
+	// ErrHoldResolved: the hold was already posted, voided or expired.
+	ErrHoldResolved = errors.New("ledger: hold already resolved")
+	// ErrOverHold: a capture asks for more than the hold holds.
+	ErrOverHold = errors.New("ledger: capture exceeds hold")
+	// ErrHoldNotExpired: a hold is expired before its expiry time.
+	ErrHoldNotExpired = errors.New("ledger: hold has not expired")
+	// ErrNotAuthorized: the Authorizer refused a formal transaction; the
+	// authorizer's own error is wrapped too.
+	ErrNotAuthorized = errors.New("ledger: not authorized")
+	// ErrDiscretionary: a strict ledger refuses a transaction made on one
+	// person's discretion rather than under an instrument.
+	ErrDiscretionary = errors.New("ledger: discretionary transaction refused by strict ledger")
+	// ErrAllocation: Allocate was given no weights, a negative weight, only
+	// zero weights, too many weights or an unknown mode.
+	ErrAllocation = errors.New("ledger: invalid allocation")
+	// ErrInvalidLabour: a labour record is malformed (hours not in hours,
+	// rate or range not in money, low above high, fractional hours for
+	// time credits).
+	ErrInvalidLabour = errors.New("ledger: invalid labour record")
+	// ErrJournal: the journal writer failed; the record was not applied.
+	ErrJournal = errors.New("ledger: journal write failed")
+	// ErrCorruptJournal: Verify or Replay found a line that is not what the
+	// ledger wrote. The *JournalError says which.
+	ErrCorruptJournal = errors.New("ledger: corrupt journal")
+)
+
+// RecordError says which record was refused and why; Unwrap gives the
+// sentinel (and, for authority refusals, the authorizer's error).
+type RecordError struct {
+	Kind   string    // "account", "transaction", "hold", …
+	ID     uuid.UUID // the refused record's ID
+	Reason string
+	Err    error
+	Cause  error // the authorizer's error, for ErrNotAuthorized
+}
+
+func (e *RecordError) Error() string {
+	s := fmt.Sprintf("ledger: refused %s %s: %s", e.Kind, e.ID, e.Reason)
+	if e.Cause != nil {
+		s += ": " + e.Cause.Error()
+	}
+	return s
+}
+
+// Unwrap returns the sentinel and the cause, if any.
+func (e *RecordError) Unwrap() []error {
+	if e.Cause != nil {
+		return []error{e.Err, e.Cause}
+	}
+	return []error{e.Err}
+}
+
+func refuse(kind string, id uuid.UUID, sentinel error, format string, args ...any) *RecordError {
+	return &RecordError{Kind: kind, ID: id, Reason: fmt.Sprintf(format, args...), Err: sentinel}
+}
+
+// JournalError names the first line of a journal that fails verification.
+type JournalError struct {
+	Line   int // 1-based
+	Reason string
+	Err    error // the refusal of a record that does not replay, if that is the fault
+}
+
+func (e *JournalError) Error() string {
+	return fmt.Sprintf("ledger: corrupt journal at line %d: %s", e.Line, e.Reason)
+}
+
+// Unwrap returns ErrCorruptJournal and, for a record that does not
+// replay, its refusal.
+func (e *JournalError) Unwrap() []error {
+	if e.Err != nil {
+		return []error{ErrCorruptJournal, e.Err}
+	}
+	return []error{ErrCorruptJournal}
+}

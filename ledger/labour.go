@@ -1,0 +1,159 @@
+package ledger
+
+import (
+	"fmt"
+
+	"github.com/coprod/coprod"
+)
+
+// Valuation is the method used to put a money value on contributed time.
+// Methods are persisted by their code.
+type Valuation string
+
+// Valuation methods (DOMAIN.md §5).
+const (
+	// ReplacementCost values hours at the wage of the equivalent paid job.
+	ReplacementCost Valuation = "replacement-cost"
+	// OpportunityCost values hours at the contributor's own wage.
+	OpportunityCost Valuation = "opportunity-cost"
+	// TimeCreditMethod counts one credit an hour, whatever the skill, and
+	// puts no money value on it.
+	TimeCreditMethod Valuation = "time-credit"
+)
+
+// Labour records contributed time and how it is valued. Results depend
+// heavily on the wage chosen, so it keeps the quantity, the method, the
+// central rate, a low–high range of rates and where the wage came from,
+// not a single product.
+type Labour struct {
+	// Hours contributed, in coprod.Hours.
+	Hours  coprod.Amount `json:"hours"`
+	Method Valuation     `json:"method"`
+	// Rate is the central hourly wage in money; unset for time credits.
+	Rate coprod.Amount `json:"rate,omitzero"`
+	// Low and High bound the hourly wage; unset means Rate.
+	Low  coprod.Amount `json:"low,omitzero"`
+	High coprod.Amount `json:"high,omitzero"`
+	// WageSource names where the wage comes from, e.g. "NHS AfC band 5,
+	// 2025/26".
+	WageSource string `json:"wage_source,omitempty"`
+	// Recognised says whether the value is recognised in the accounts (as a
+	// donated service at fair value). General volunteers' time never is.
+	Recognised bool `json:"recognised"`
+}
+
+// LabourValue is what Labour.Value computes. For time credits only Credits
+// is set: credits are never converted to money.
+type LabourValue struct {
+	Hours   coprod.Amount `json:"hours"`
+	Credits coprod.Amount `json:"credits,omitzero"`
+	Low     coprod.Amount `json:"low,omitzero"`
+	Central coprod.Amount `json:"central,omitzero"`
+	High    coprod.Amount `json:"high,omitzero"`
+}
+
+func (l *Labour) equal(o *Labour) bool {
+	return l.Hours.Equal(o.Hours) && l.Method == o.Method && l.Rate.Equal(o.Rate) && l.Low.Equal(o.Low) &&
+		l.High.Equal(o.High) && l.WageSource == o.WageSource && l.Recognised == o.Recognised
+}
+
+func (l *Labour) validate(kind Kind) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s", ErrInvalidLabour, fmt.Sprintf(format, args...))
+	}
+	if l.Hours.Unit() != coprod.Hours || l.Hours.Sign() <= 0 {
+		return bad("hours must be a positive amount of hours, not %s", l.Hours)
+	}
+	if len(l.WageSource) > MaxTextLen {
+		return bad("wage source longer than %d bytes", MaxTextLen)
+	}
+	switch l.Method {
+	case TimeCreditMethod:
+		if kind != TimeCredit {
+			return bad("time-credit valuation on a %s transaction", kind)
+		}
+		if l.Rate.IsSet() || l.Low.IsSet() || l.High.IsSet() {
+			return bad("time credits are never given a money rate")
+		}
+		if !l.Hours.Decimal().IsInteger() {
+			return bad("time credits count whole hours, not %s", l.Hours)
+		}
+		return nil
+	case ReplacementCost, OpportunityCost:
+		if kind != UnpaidLabour {
+			return bad("%s valuation on a %s transaction", l.Method, kind)
+		}
+	default:
+		return bad("unknown valuation method %q", string(l.Method))
+	}
+	low, high := l.band()
+	for _, r := range []coprod.Amount{l.Rate, low, high} {
+		if !r.Unit().IsMoney() || r.IsNegative() {
+			return bad("rates must be non-negative money, not %s", r)
+		}
+	}
+	if c1, err := low.Cmp(l.Rate); err != nil || c1 > 0 {
+		return bad("low rate %s above rate %s", low, l.Rate)
+	}
+	if c2, err := l.Rate.Cmp(high); err != nil || c2 > 0 {
+		return bad("rate %s above high rate %s", l.Rate, high)
+	}
+	return nil
+}
+
+// band returns the low and high rates, defaulting to the central rate.
+func (l *Labour) band() (low, high coprod.Amount) {
+	low, high = l.Low, l.High
+	if !low.IsSet() {
+		low = l.Rate
+	}
+	if !high.IsSet() {
+		high = l.Rate
+	}
+	return low, high
+}
+
+// Value computes the labour's value: hours × rate for the low, central and
+// high rates, each rounded once, half away from zero, to the money unit's
+// scale; or, for time credits, one credit an hour and no money at all.
+func (l Labour) Value() (LabourValue, error) {
+	kind := UnpaidLabour
+	if l.Method == TimeCreditMethod {
+		kind = TimeCredit
+	}
+	if err := l.validate(kind); err != nil {
+		return LabourValue{}, err
+	}
+	v := LabourValue{Hours: l.Hours}
+	if l.Method == TimeCreditMethod {
+		c, err := coprod.NewAmount(l.Hours.Decimal(), coprod.Credits)
+		if err != nil {
+			return LabourValue{}, fmt.Errorf("%w: %w", ErrInvalidLabour, err)
+		}
+		v.Credits = c
+		return v, nil
+	}
+	low, high := l.band()
+	var err error
+	if v.Low, err = times(l.Hours, low); err != nil {
+		return LabourValue{}, err
+	}
+	if v.Central, err = times(l.Hours, l.Rate); err != nil {
+		return LabourValue{}, err
+	}
+	if v.High, err = times(l.Hours, high); err != nil {
+		return LabourValue{}, err
+	}
+	return v, nil
+}
+
+// times multiplies hours by an hourly rate, rounding half away from zero
+// to the rate's scale.
+func times(hours, rate coprod.Amount) (coprod.Amount, error) {
+	p := hours.Decimal().Mul(rate.Decimal()).Round(rate.Unit().Scale())
+	a, err := coprod.NewAmount(p, rate.Unit())
+	if err != nil {
+		return coprod.Amount{}, fmt.Errorf("%w: %w", ErrInvalidLabour, err)
+	}
+	return a, nil
+}

@@ -1,0 +1,481 @@
+package ledger
+
+import (
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/coprod/coprod"
+	"github.com/google/uuid"
+)
+
+// Authorizer answers whether actor may act in scope, spending amount,
+// under the named instrument, at time at; nil means yes. The ledger calls
+// it for every formal transaction and hold when one is configured.
+// governance.Register satisfies it through its Permit method, without this
+// package importing governance.
+type Authorizer interface {
+	Permit(actor coprod.PartyID, scope string, amount coprod.Amount, instrument uuid.UUID, at time.Time) error
+}
+
+// Options configure a Ledger. The zero Options give a ledger with no
+// authority check and no journal.
+type Options struct {
+	// Authorizer, if set, must permit every formal transaction and hold.
+	Authorizer Authorizer
+	// Strict refuses discretionary transactions and holds (those made under
+	// no instrument) with ErrDiscretionary. Without it they are recorded,
+	// with the deciding person, as discretionary.
+	Strict bool
+	// Journal, if set, receives every accepted record as one JSON line,
+	// written before the record is applied. A write error refuses the
+	// record with ErrJournal.
+	Journal io.Writer
+}
+
+// Receipt acknowledges a recorded transaction, hold or resolution.
+type Receipt struct {
+	ID uuid.UUID
+	// Seq is the record's position in the ledger's sequence, which is also
+	// its line number in the journal.
+	Seq int
+	// Duplicate is true when the call was an idempotent retry: nothing new
+	// was recorded, and Seq is the first call's.
+	Duplicate bool
+}
+
+// Ledger is an exact, double-entry, append-only record of money and
+// unpaid labour. Every call validates its record completely before
+// applying it: a refused record leaves every balance, record and the
+// journal as they were.
+//
+// A Ledger is safe for concurrent use by multiple goroutines. Create one
+// with New or Replay.
+type Ledger struct {
+	mu   sync.RWMutex
+	opts Options
+
+	accounts     map[uuid.UUID]*account
+	accountOrder []*account
+
+	txs        map[uuid.UUID]*entry
+	txOrder    []*entry
+	reversedBy map[uuid.UUID]uuid.UUID
+
+	holds     map[uuid.UUID]*holdState
+	holdOrder []*holdState
+
+	seq  int
+	head [sha256.Size]byte
+	line []byte // reused journal line buffer, guarded by mu
+}
+
+type account struct {
+	Account
+	balance  coprod.Amount
+	postings []posted
+}
+
+// posted is one posting as the account sees it, for balances at a time.
+type posted struct {
+	effective, recorded time.Time
+	amount              coprod.Amount
+}
+
+type entry struct {
+	tx  Transaction
+	seq int
+}
+
+// New returns an empty ledger.
+func New(opts Options) *Ledger {
+	return &Ledger{
+		opts:       opts,
+		accounts:   make(map[uuid.UUID]*account),
+		txs:        make(map[uuid.UUID]*entry),
+		reversedBy: make(map[uuid.UUID]uuid.UUID),
+		holds:      make(map[uuid.UUID]*holdState),
+	}
+}
+
+// Open records an account. Opening the same account again, identically,
+// is an idempotent no-op; another account with the same ID is refused.
+func (l *Ledger) Open(a Account) error {
+	if err := a.validate(); err != nil {
+		return refuse("account", a.ID, ErrInvalidAccount, "%v", err)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.open(a, true)
+}
+
+func (l *Ledger) open(a Account, journal bool) error {
+	if old, ok := l.accounts[a.ID]; ok {
+		if old.Account == a {
+			return nil
+		}
+		return refuse("account", a.ID, ErrDuplicateAccount, "already open as %q", old.Name)
+	}
+	if journal {
+		if err := l.journal(recAccount, a); err != nil {
+			return refuse("account", a.ID, ErrJournal, "%v", err)
+		}
+	}
+	acc := &account{Account: a, balance: coprod.Zero(a.Unit)}
+	l.accounts[a.ID] = acc
+	l.accountOrder = append(l.accountOrder, acc)
+	return nil
+}
+
+// Post records a transaction: validated completely (shape, accounts,
+// units, books, balance per unit, authority), journaled, then applied
+// atomically. Posting the same transaction again returns the first
+// receipt with Duplicate set; the same ID with other content is
+// ErrIdempotencyConflict. Reversals are made with Reverse, not Post.
+func (l *Ledger) Post(tx Transaction) (Receipt, error) {
+	if tx.Kind == Reversal {
+		return Receipt{}, refuse("transaction", tx.ID, ErrInvalidTransaction, "reversals are made with Reverse")
+	}
+	if err := checkShape(&tx); err != nil {
+		return Receipt{}, err
+	}
+	if r, done, err := l.retry(&tx); done {
+		return r, err
+	}
+	if err := l.authorize(&tx, tx.Formality, tx.Effective); err != nil {
+		return Receipt{}, err
+	}
+	tx = tx.clone()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.record(&tx, true)
+}
+
+func checkShape(tx *Transaction) error {
+	if len(tx.Postings) > MaxPostings {
+		return refuse("transaction", tx.ID, ErrTooManyPostings, "%d postings, at most %d", len(tx.Postings), MaxPostings)
+	}
+	if err := tx.validateShape(); err != nil {
+		sentinel := ErrInvalidTransaction
+		if errors.Is(err, ErrInvalidLabour) {
+			sentinel = ErrInvalidLabour
+		}
+		return refuse("transaction", tx.ID, sentinel, "%v", err)
+	}
+	return nil
+}
+
+// retry answers an idempotent retry without asking the authorizer again.
+func (l *Ledger) retry(tx *Transaction) (Receipt, bool, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	e, ok := l.txs[tx.ID]
+	if !ok {
+		return Receipt{}, false, nil
+	}
+	if !e.tx.equal(tx) {
+		return Receipt{}, true, refuse("transaction", tx.ID, ErrIdempotencyConflict, "recorded at seq %d with other content", e.seq)
+	}
+	return Receipt{ID: tx.ID, Seq: e.seq, Duplicate: true}, true, nil
+}
+
+// authorize asks the configured Authorizer about a formal record, and
+// refuses a discretionary one in strict mode. It runs before the ledger's
+// lock is taken, so that an authorizer may read the ledger (for cumulative
+// usage) without deadlock.
+func (l *Ledger) authorize(tx *Transaction, f Formality, at time.Time) error {
+	if !f.Formal() {
+		if l.opts.Strict {
+			return refuse("transaction", tx.ID, ErrDiscretionary, "decided by %s under no instrument", f.DecidedBy)
+		}
+		return nil
+	}
+	if l.opts.Authorizer == nil || tx.Kind.Labour() || tx.Kind == InKind {
+		return nil
+	}
+	if f.Scope == "" {
+		return refuse("transaction", tx.ID, ErrInvalidTransaction, "formal transaction without a scope for the authority check")
+	}
+	value, ok := moneyValue(tx.Postings)
+	if !ok {
+		return nil
+	}
+	if err := l.opts.Authorizer.Permit(f.DecidedBy, f.Scope, value, f.Instrument, at); err != nil {
+		e := refuse("transaction", tx.ID, ErrNotAuthorized, "%s under instrument %s", value, f.Instrument)
+		e.Cause = err
+		return e
+	}
+	return nil
+}
+
+// moneyValue is what a financial transaction moves: the sum of its
+// positive postings in money. It reports false for a transaction with no
+// money postings.
+func moneyValue(ps []Posting) (coprod.Amount, bool) {
+	var v coprod.Amount
+	for _, p := range ps {
+		if p.Amount.Sign() <= 0 || !p.Amount.Unit().IsMoney() {
+			continue
+		}
+		if !v.IsSet() {
+			v = p.Amount
+			continue
+		}
+		if s, err := v.Add(p.Amount); err == nil {
+			v = s
+		}
+	}
+	return v, v.IsSet()
+}
+
+// record validates tx against the ledger's state and applies it. The
+// caller holds the write lock and has checked the shape.
+func (l *Ledger) record(tx *Transaction, journal bool) (Receipt, error) {
+	if e, ok := l.txs[tx.ID]; ok {
+		if !e.tx.equal(tx) {
+			return Receipt{}, refuse("transaction", tx.ID, ErrIdempotencyConflict, "recorded at seq %d with other content", e.seq)
+		}
+		return Receipt{ID: tx.ID, Seq: e.seq, Duplicate: true}, nil
+	}
+	var buf [8]coprod.Amount
+	balances, err := l.validate(tx, buf[:0])
+	if err != nil {
+		return Receipt{}, err
+	}
+	if journal {
+		if err := l.journal(recTransaction, tx); err != nil {
+			return Receipt{}, refuse("transaction", tx.ID, ErrJournal, "%v", err)
+		}
+	} else {
+		l.seq++
+	}
+	l.apply(tx, balances)
+	return Receipt{ID: tx.ID, Seq: l.seq}, nil
+}
+
+// validate checks postings against accounts and returns each posting's
+// account balance after the transaction, so that apply cannot fail.
+func (l *Ledger) validate(tx *Transaction, balances []coprod.Amount) ([]coprod.Amount, error) {
+	reject := func(sentinel error, format string, args ...any) ([]coprod.Amount, error) {
+		return nil, refuse("transaction", tx.ID, sentinel, format, args...)
+	}
+	if tx.Reverses != uuid.Nil {
+		if _, ok := l.txs[tx.Reverses]; !ok {
+			return reject(ErrUnknownTransaction, "reverses unknown transaction %s", tx.Reverses)
+		}
+		if by, ok := l.reversedBy[tx.Reverses]; ok {
+			return reject(ErrAlreadyReversed, "%s was reversed by %s", tx.Reverses, by)
+		}
+	}
+	if tx.Against != uuid.Nil {
+		if _, ok := l.txs[tx.Against]; !ok {
+			return reject(ErrUnknownTransaction, "against unknown transaction %s", tx.Against)
+		}
+	}
+	kind := tx.Kind
+	if kind == Reversal {
+		kind = l.txs[tx.Reverses].tx.Kind // a mirror posts to the original's books
+	}
+	book := bookFor(kind)
+	for i, p := range tx.Postings {
+		acc, ok := l.accounts[p.Account]
+		if !ok {
+			return reject(ErrUnknownAccount, "posting %d: no account %s", i, p.Account)
+		}
+		if p.Amount.Unit() != acc.Unit {
+			return reject(ErrUnitMismatch, "posting %d: %s to a %s account", i, p.Amount, acc.Unit)
+		}
+		if bookOf(acc.Kind) != book {
+			return reject(ErrMixedBooks, "posting %d: a %s transaction cannot post to %s account %s", i, tx.Kind, acc.Kind, acc.ID)
+		}
+		if kind.Labour() && acc.Unit != labourUnit(kind) {
+			return reject(ErrUnitMismatch, "posting %d: a %s transaction posts %s, not %s", i, kind, labourUnit(kind), acc.Unit)
+		}
+		// The balance after this posting, counting earlier postings to the
+		// same account in this transaction.
+		prev := acc.balance
+		for j := i - 1; j >= 0; j-- {
+			if tx.Postings[j].Account == p.Account {
+				prev = balances[j]
+				break
+			}
+		}
+		next, err := prev.Add(p.Amount)
+		if err != nil {
+			e := refuse("transaction", tx.ID, ErrInvalidTransaction, "posting %d: balance of %s", i, acc.ID)
+			e.Cause = err
+			return nil, e
+		}
+		balances = append(balances, next)
+	}
+	if err := balanced(tx.Postings); err != nil {
+		return reject(ErrUnbalanced, "%v", err)
+	}
+	if tx.Labour != nil {
+		if err := labourMatches(tx); err != nil {
+			return reject(ErrInvalidLabour, "%v", err)
+		}
+	}
+	return balances, nil
+}
+
+type book int
+
+const (
+	financialBook book = iota
+	labourBook
+	inKindBook
+)
+
+func bookFor(k Kind) book {
+	switch {
+	case k.Labour():
+		return labourBook
+	case k == InKind:
+		return inKindBook
+	}
+	return financialBook
+}
+
+func bookOf(k AccountKind) book {
+	switch k {
+	case MemoLabour:
+		return labourBook
+	case MemoInKind:
+		return inKindBook
+	}
+	return financialBook
+}
+
+func labourUnit(k Kind) coprod.Unit {
+	if k == TimeCredit {
+		return coprod.Credits
+	}
+	return coprod.Hours
+}
+
+// balanced checks that postings sum to zero in every unit. The common
+// case, one unit, needs one running sum.
+func balanced(ps []Posting) error {
+	var units [4]coprod.Unit
+	var sums [4]coprod.Amount
+	n := 0
+	for _, p := range ps {
+		i := 0
+		for i < n && units[i] != p.Amount.Unit() {
+			i++
+		}
+		if i == n {
+			if n == len(units) {
+				return fmt.Errorf("more than %d units in one transaction", len(units))
+			}
+			units[n], sums[n] = p.Amount.Unit(), p.Amount
+			n++
+			continue
+		}
+		s, err := sums[i].Add(p.Amount)
+		if err != nil {
+			return err
+		}
+		sums[i] = s
+	}
+	for i := range n {
+		if !sums[i].IsZero() {
+			return fmt.Errorf("postings in %s sum to %s", units[i], sums[i])
+		}
+	}
+	return nil
+}
+
+// labourMatches checks that a labour transaction posts the hours (or
+// credits) its Labour record values.
+func labourMatches(tx *Transaction) error {
+	moved, _ := positive(tx.Postings, labourUnit(tx.Kind))
+	want := tx.Labour.Hours.Decimal()
+	if !moved.Decimal().Equal(want) {
+		return fmt.Errorf("postings move %s, the labour record says %s", moved, tx.Labour.Hours)
+	}
+	return nil
+}
+
+// positive sums the positive postings in unit u.
+func positive(ps []Posting, u coprod.Unit) (coprod.Amount, error) {
+	sum := coprod.Zero(u)
+	for _, p := range ps {
+		if p.Amount.Unit() == u && p.Amount.Sign() > 0 {
+			s, err := sum.Add(p.Amount)
+			if err != nil {
+				return coprod.Amount{}, err
+			}
+			sum = s
+		}
+	}
+	return sum, nil
+}
+
+func (l *Ledger) apply(tx *Transaction, balances []coprod.Amount) {
+	e := &entry{tx: *tx, seq: l.seq}
+	l.txs[tx.ID] = e
+	l.txOrder = append(l.txOrder, e)
+	for i, p := range tx.Postings {
+		acc := l.accounts[p.Account]
+		acc.balance = balances[i]
+		acc.postings = append(acc.postings, posted{effective: tx.Effective, recorded: tx.Recorded, amount: p.Amount})
+	}
+	if tx.Reverses != uuid.Nil {
+		l.reversedBy[tx.Reverses] = tx.ID
+	}
+}
+
+// ReversalRequest asks for the exact mirror of a recorded transaction.
+type ReversalRequest struct {
+	// ID is the reversal's own transaction ID, its idempotency key.
+	ID uuid.UUID
+	// Of is the transaction to reverse.
+	Of uuid.UUID
+	// By is who decided the reversal.
+	By        coprod.PartyID
+	Reason    string
+	Effective time.Time
+	Recorded  time.Time
+}
+
+// Reverse posts the exact mirror of a transaction: every posting negated,
+// the same instrument, coverage and grant, Kind Reversal. A transaction is
+// reversed at most once (ErrAlreadyReversed); a reversal is not reversed
+// (ErrNotReversible). Retrying the same request returns the first receipt.
+func (l *Ledger) Reverse(req ReversalRequest) (Receipt, error) {
+	if len(req.Reason) > MaxTextLen {
+		return Receipt{}, refuse("transaction", req.ID, ErrInvalidTransaction, "reason longer than %d bytes", MaxTextLen)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	orig, ok := l.txs[req.Of]
+	if !ok {
+		return Receipt{}, refuse("transaction", req.ID, ErrUnknownTransaction, "no transaction %s to reverse", req.Of)
+	}
+	if orig.tx.Kind == Reversal {
+		return Receipt{}, refuse("transaction", req.ID, ErrNotReversible, "%s is itself a reversal", req.Of)
+	}
+	tx := mirror(&orig.tx, req)
+	if err := checkShape(&tx); err != nil {
+		return Receipt{}, err
+	}
+	return l.record(&tx, true)
+}
+
+func mirror(o *Transaction, req ReversalRequest) Transaction {
+	tx := Transaction{
+		ID: req.ID, Kind: Reversal, Reverses: o.ID, Effective: req.Effective, Recorded: req.Recorded,
+		Formality: Formality{Instrument: o.Formality.Instrument, Scope: o.Formality.Scope, DecidedBy: req.By},
+		Coverage:  o.Coverage, Against: o.Against, Memo: req.Reason,
+		Postings: make([]Posting, len(o.Postings)),
+	}
+	for i, p := range o.Postings {
+		tx.Postings[i] = Posting{Account: p.Account, Amount: p.Amount.Neg()}
+	}
+	return tx
+}

@@ -1,0 +1,321 @@
+package ledger
+
+import (
+	"cmp"
+	"iter"
+	"slices"
+	"time"
+
+	"github.com/coprod/coprod"
+	"github.com/google/uuid"
+)
+
+// Account returns an open account.
+func (l *Ledger) Account(id uuid.UUID) (Account, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	a, ok := l.accounts[id]
+	if !ok {
+		return Account{}, false
+	}
+	return a.Account, true
+}
+
+// Accounts yields the open accounts in the order opened. It holds the
+// read lock while iterating.
+func (l *Ledger) Accounts() iter.Seq[Account] {
+	return func(yield func(Account) bool) {
+		l.mu.RLock()
+		defer l.mu.RUnlock()
+		for _, a := range l.accountOrder {
+			if !yield(a.Account) {
+				return
+			}
+		}
+	}
+}
+
+// Transaction returns a copy of a recorded transaction.
+func (l *Ledger) Transaction(id uuid.UUID) (Transaction, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	e, ok := l.txs[id]
+	if !ok {
+		return Transaction{}, false
+	}
+	return e.tx.clone(), true
+}
+
+// Transactions yields copies of every recorded transaction in the order
+// recorded. It holds the read lock while iterating.
+func (l *Ledger) Transactions() iter.Seq[Transaction] {
+	return func(yield func(Transaction) bool) {
+		l.mu.RLock()
+		defer l.mu.RUnlock()
+		for _, e := range l.txOrder {
+			if !yield(e.tx.clone()) {
+				return
+			}
+		}
+	}
+}
+
+// ReversedBy returns the reversal of a transaction, if it was reversed.
+func (l *Ledger) ReversedBy(id uuid.UUID) (uuid.UUID, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	r, ok := l.reversedBy[id]
+	return r, ok
+}
+
+// Balance returns an account's balance after everything recorded.
+func (l *Ledger) Balance(account uuid.UUID) (coprod.Amount, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	a, ok := l.accounts[account]
+	if !ok {
+		return coprod.Amount{}, refuse("account", account, ErrUnknownAccount, "no account %s", account)
+	}
+	return a.balance, nil
+}
+
+// BalanceAt returns an account's balance as of effective time at: every
+// posting effective at or before at, whenever it was recorded. A
+// back-dated entry changes it.
+func (l *Ledger) BalanceAt(account uuid.UUID, at time.Time) (coprod.Amount, error) {
+	return l.balanceWhere(account, func(p *posted) bool { return !p.effective.After(at) })
+}
+
+// BalanceRecordedAt returns what the books said at recorded time at: every
+// posting recorded at or before at, whatever its effective time. A
+// back-dated entry recorded later does not change it.
+func (l *Ledger) BalanceRecordedAt(account uuid.UUID, at time.Time) (coprod.Amount, error) {
+	return l.balanceWhere(account, func(p *posted) bool { return !p.recorded.After(at) })
+}
+
+func (l *Ledger) balanceWhere(account uuid.UUID, keep func(*posted) bool) (coprod.Amount, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	a, ok := l.accounts[account]
+	if !ok {
+		return coprod.Amount{}, refuse("account", account, ErrUnknownAccount, "no account %s", account)
+	}
+	sum := coprod.Zero(a.Unit)
+	for i := range a.postings {
+		if p := &a.postings[i]; keep(p) {
+			s, err := sum.Add(p.amount)
+			if err != nil {
+				return coprod.Amount{}, err
+			}
+			sum = s
+		}
+	}
+	return sum, nil
+}
+
+// counted reports whether a transaction counts in flows and metrics: it
+// is neither a reversal nor reversed, since a reversed transaction is
+// treated as never having happened.
+func (l *Ledger) counted(e *entry) bool {
+	if e.tx.Kind == Reversal {
+		return false
+	}
+	_, reversed := l.reversedBy[e.tx.ID]
+	return !reversed
+}
+
+// MovedUnder returns the money moved under an instrument within period:
+// the value of every counted transaction made under it and effective in
+// period. A governance.Usage can be built on it.
+func (l *Ledger) MovedUnder(instrument uuid.UUID, period coprod.Window) (coprod.Amount, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	sum := coprod.Zero(coprod.GBP)
+	for _, e := range l.txOrder {
+		if e.tx.Formality.Instrument != instrument || !period.Contains(e.tx.Effective) || !l.counted(e) {
+			continue
+		}
+		if v, ok := moneyValue(e.tx.Postings); ok {
+			s, err := sum.Add(v)
+			if err != nil {
+				return coprod.Amount{}, err
+			}
+			sum = s
+		}
+	}
+	return sum, nil
+}
+
+// Flow is money that moved from one owner's accounts to another's.
+type Flow struct {
+	From, To coprod.PartyID
+	// Amount is everything that moved; Formal the part made under an
+	// instrument; the rest was discretionary.
+	Amount coprod.Amount
+	Formal coprod.Amount
+}
+
+// transfer is one owner-to-owner movement inside one transaction.
+type transfer struct {
+	from, to coprod.PartyID
+	amount   coprod.Amount
+	tx       *Transaction
+}
+
+// transfers splits a financial transaction into owner-to-owner movements:
+// each owner's net posting, payers (net negative) matched to payees (net
+// positive) in order of first appearance. Moves between one owner's own
+// accounts cancel out.
+func (l *Ledger) transfers(tx *Transaction, yield func(transfer) error) error {
+	if bookFor(tx.Kind) != financialBook {
+		return nil
+	}
+	type net struct {
+		owner coprod.PartyID
+		unit  coprod.Unit
+		v     coprod.Amount
+	}
+	var nets []net
+	for _, p := range tx.Postings {
+		owner := l.accounts[p.Account].Owner
+		i := slices.IndexFunc(nets, func(n net) bool { return n.owner == owner && n.unit == p.Amount.Unit() })
+		if i < 0 {
+			nets = append(nets, net{owner: owner, unit: p.Amount.Unit(), v: p.Amount})
+			continue
+		}
+		s, err := nets[i].v.Add(p.Amount)
+		if err != nil {
+			return err
+		}
+		nets[i].v = s
+	}
+	for pi := range nets {
+		for qi := range nets {
+			payer, payee := &nets[pi], &nets[qi]
+			if payer.unit != payee.unit || payer.v.Sign() >= 0 || payee.v.Sign() <= 0 {
+				continue
+			}
+			// move min(-payer, payee)
+			amt := payee.v
+			if c, _ := payer.v.Neg().Cmp(payee.v); c < 0 {
+				amt = payer.v.Neg()
+			}
+			var err error
+			if payer.v, err = payer.v.Add(amt); err != nil {
+				return err
+			}
+			if payee.v, err = payee.v.Sub(amt); err != nil {
+				return err
+			}
+			if err := yield(transfer{from: payer.owner, to: payee.owner, amount: amt, tx: tx}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Flows returns the money that moved between owners in counted
+// transactions effective in period, one Flow per ordered pair of owners
+// (and unit), sorted by payer then payee.
+func (l *Ledger) Flows(period coprod.Window) ([]Flow, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	type key struct {
+		from, to coprod.PartyID
+		unit     coprod.Unit
+	}
+	sums := map[key]*Flow{}
+	for _, e := range l.txOrder {
+		if !period.Contains(e.tx.Effective) || !l.counted(e) {
+			continue
+		}
+		err := l.transfers(&e.tx, func(t transfer) error {
+			k := key{t.from, t.to, t.amount.Unit()}
+			f := sums[k]
+			if f == nil {
+				f = &Flow{From: t.from, To: t.to, Amount: coprod.Zero(k.unit), Formal: coprod.Zero(k.unit)}
+				sums[k] = f
+			}
+			var err error
+			if f.Amount, err = f.Amount.Add(t.amount); err != nil {
+				return err
+			}
+			if t.tx.Formality.Formal() {
+				f.Formal, err = f.Formal.Add(t.amount)
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := make([]Flow, 0, len(sums))
+	for _, f := range sums {
+		out = append(out, *f)
+	}
+	slices.SortFunc(out, func(a, b Flow) int {
+		return cmp.Or(cmp.Compare(a.From.String(), b.From.String()), cmp.Compare(a.To.String(), b.To.String()),
+			cmp.Compare(a.Amount.Unit(), b.Amount.Unit()))
+	})
+	return out, nil
+}
+
+// BudgetReport compares a grant or contract with what was drawn on it.
+type BudgetReport struct {
+	Grant uuid.UUID
+	// Budget is the value of the grant transaction itself.
+	Budget coprod.Amount
+	// Actual is the value of counted transactions recorded Against it.
+	Actual coprod.Amount
+	// Committed is the total of open holds Against it.
+	Committed coprod.Amount
+	// Remaining is Budget − Actual − Committed; negative means overspent.
+	Remaining coprod.Amount
+}
+
+// BudgetVsActual reports a grant's budget against what was spent and
+// committed under it.
+func (l *Ledger) BudgetVsActual(grant uuid.UUID) (BudgetReport, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	g, ok := l.txs[grant]
+	if !ok {
+		return BudgetReport{}, refuse("transaction", grant, ErrUnknownTransaction, "no grant %s", grant)
+	}
+	budget, ok := moneyValue(g.tx.Postings)
+	if !ok {
+		return BudgetReport{}, refuse("transaction", grant, ErrInvalidTransaction, "%s moves no money", grant)
+	}
+	r := BudgetReport{Grant: grant, Budget: budget, Actual: coprod.Zero(budget.Unit()), Committed: coprod.Zero(budget.Unit())}
+	add := func(sum *coprod.Amount, v coprod.Amount) error {
+		s, err := sum.Add(v)
+		*sum = s
+		return err
+	}
+	for _, e := range l.txOrder {
+		if e.tx.Against != grant || !l.counted(e) {
+			continue
+		}
+		if v, ok := moneyValue(e.tx.Postings); ok {
+			if err := add(&r.Actual, v); err != nil {
+				return BudgetReport{}, err
+			}
+		}
+	}
+	for _, s := range l.holdOrder {
+		if s.res == nil && s.hold.Against == grant {
+			if err := add(&r.Committed, s.hold.Amount); err != nil {
+				return BudgetReport{}, err
+			}
+		}
+	}
+	var err error
+	if r.Remaining, err = budget.Sub(r.Actual); err != nil {
+		return BudgetReport{}, err
+	}
+	if r.Remaining, err = r.Remaining.Sub(r.Committed); err != nil {
+		return BudgetReport{}, err
+	}
+	return r, nil
+}

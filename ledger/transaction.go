@@ -1,0 +1,195 @@
+package ledger
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/coprod/coprod"
+	"github.com/google/uuid"
+)
+
+// Limits on what grows. Exceeding one is an error, never a panic.
+const (
+	// MaxPostings bounds the postings of one transaction.
+	MaxPostings = 64
+	// MaxMetadata bounds the metadata entries of one transaction.
+	MaxMetadata = 16
+	// MaxTextLen bounds memo, reason, scope, metadata keys and values, in
+	// bytes.
+	MaxTextLen = 500
+)
+
+// Kind is what sort of allocation a transaction records (DOMAIN.md §5).
+// Kinds are persisted by their code.
+type Kind string
+
+// Transaction kinds.
+const (
+	Grant              Kind = "grant"
+	Contract           Kind = "contract"
+	SLA                Kind = "sla"
+	CoreFunding        Kind = "core-funding"
+	ProjectFunding     Kind = "project-funding"
+	InKind             Kind = "in-kind"
+	UnpaidLabour       Kind = "unpaid-labour"
+	TimeCredit         Kind = "time-credit"
+	InvolvementPayment Kind = "involvement-payment"
+	Payment            Kind = "payment"
+	Reversal           Kind = "reversal"
+)
+
+// Valid reports whether k is a defined kind.
+func (k Kind) Valid() bool {
+	switch k {
+	case Grant, Contract, SLA, CoreFunding, ProjectFunding, InKind, UnpaidLabour, TimeCredit, InvolvementPayment, Payment, Reversal:
+		return true
+	}
+	return false
+}
+
+// Labour reports whether k records contributed time.
+func (k Kind) Labour() bool { return k == UnpaidLabour || k == TimeCredit }
+
+// Coverage says how much of the recipient's cost an allocation covers.
+// Coverages are persisted by their code.
+type Coverage string
+
+// Cost coverage.
+const (
+	CoverageUnknown Coverage = ""
+	FullCost        Coverage = "full-cost-recovery"
+	DirectCosts     Coverage = "direct-costs-only"
+	Unfunded        Coverage = "unfunded"
+)
+
+// Valid reports whether c is a defined coverage (the zero value is
+// "unknown" and valid).
+func (c Coverage) Valid() bool {
+	switch c {
+	case CoverageUnknown, FullCost, DirectCosts, Unfunded:
+		return true
+	}
+	return false
+}
+
+// Posting moves Amount into (positive, a debit) or out of (negative, a
+// credit) an account. Its unit must be the account's.
+type Posting struct {
+	Account uuid.UUID     `json:"account"`
+	Amount  coprod.Amount `json:"amount"`
+}
+
+// Formality says on what authority a transaction was made: under a named
+// instrument (a delegation or mandate, a contract, a board decision), or
+// at the discretion of the deciding person. Either way DecidedBy names who
+// decided, so that money resting on one person's goodwill shows up.
+type Formality struct {
+	// Instrument is the delegation, mandate or other instrument the
+	// transaction was made under; uuid.Nil means discretionary.
+	Instrument uuid.UUID `json:"instrument,omitzero"`
+	// Scope is the action the instrument must cover, e.g.
+	// "commission/mental-health/iapt". Required with an Authorizer.
+	Scope string `json:"scope,omitempty"`
+	// DecidedBy is the party who decided. Required.
+	DecidedBy coprod.PartyID `json:"decided_by"`
+}
+
+// Formal reports whether the transaction was made under an instrument.
+func (f Formality) Formal() bool { return f.Instrument != uuid.Nil }
+
+// Transaction is one balanced entry. Its ID is the idempotency key: the
+// same ID with the same content is recorded once; with other content it is
+// refused.
+//
+// Effective is when the entry takes effect in the books; Recorded is when
+// it was written down (the caller's clock). A back-dated entry has
+// Effective before Recorded: it changes balances as of past effective
+// times, but not what the books said at past recorded times.
+type Transaction struct {
+	ID        uuid.UUID `json:"id"`
+	Kind      Kind      `json:"kind"`
+	Postings  []Posting `json:"postings"`
+	Effective time.Time `json:"effective"`
+	Recorded  time.Time `json:"recorded"`
+	Formality Formality `json:"formality"`
+	Coverage  Coverage  `json:"coverage,omitempty"`
+	// Against names the grant or contract transaction this one draws on,
+	// for budget against actual.
+	Against uuid.UUID `json:"against,omitzero"`
+	// Reverses names the transaction a reversal mirrors; set by Reverse.
+	Reverses uuid.UUID `json:"reverses,omitzero"`
+	// Labour values the time recorded by an unpaid-labour or time-credit
+	// transaction. Required for those kinds, refused for others.
+	Labour   *Labour           `json:"labour,omitempty"`
+	Memo     string            `json:"memo,omitempty"`
+	Metadata map[string]string `json:"metadata,omitempty"`
+}
+
+// clone returns a deep copy, so that neither the caller nor the ledger can
+// change the other's transaction.
+func (t Transaction) clone() Transaction {
+	t.Postings = slices.Clone(t.Postings)
+	if t.Labour != nil {
+		l := *t.Labour
+		t.Labour = &l
+	}
+	t.Metadata = maps.Clone(t.Metadata)
+	return t
+}
+
+// equal reports whether two transactions have the same content.
+func (t *Transaction) equal(o *Transaction) bool {
+	if t.ID != o.ID || t.Kind != o.Kind || !t.Effective.Equal(o.Effective) || !t.Recorded.Equal(o.Recorded) ||
+		t.Formality != o.Formality || t.Coverage != o.Coverage || t.Against != o.Against || t.Reverses != o.Reverses ||
+		t.Memo != o.Memo || len(t.Postings) != len(o.Postings) || !maps.Equal(t.Metadata, o.Metadata) {
+		return false
+	}
+	for i := range t.Postings {
+		if t.Postings[i].Account != o.Postings[i].Account || !t.Postings[i].Amount.Equal(o.Postings[i].Amount) {
+			return false
+		}
+	}
+	if (t.Labour == nil) != (o.Labour == nil) {
+		return false
+	}
+	return t.Labour == nil || t.Labour.equal(o.Labour)
+}
+
+// validateShape checks what needs no ledger state.
+func (t *Transaction) validateShape() error {
+	switch {
+	case t.ID == uuid.Nil:
+		return fmt.Errorf("nil id")
+	case !t.Kind.Valid():
+		return fmt.Errorf("unknown kind %q", string(t.Kind))
+	case len(t.Postings) == 0:
+		return fmt.Errorf("no postings")
+	case t.Effective.IsZero() || t.Recorded.IsZero():
+		return fmt.Errorf("zero effective or recorded time")
+	case t.Formality.DecidedBy == uuid.Nil:
+		return fmt.Errorf("no deciding party")
+	case !t.Coverage.Valid():
+		return fmt.Errorf("unknown coverage %q", string(t.Coverage))
+	case len(t.Metadata) > MaxMetadata:
+		return fmt.Errorf("more than %d metadata entries", MaxMetadata)
+	case len(t.Memo) > MaxTextLen || len(t.Formality.Scope) > MaxTextLen:
+		return fmt.Errorf("text longer than %d bytes", MaxTextLen)
+	case t.Kind.Labour() != (t.Labour != nil):
+		return fmt.Errorf("labour record with kind %s", t.Kind)
+	case (t.Kind == Reversal) != (t.Reverses != uuid.Nil):
+		return fmt.Errorf("reversal kind and reverses field disagree")
+	}
+	for k, v := range t.Metadata {
+		if len(k) > MaxTextLen || len(v) > MaxTextLen {
+			return fmt.Errorf("metadata longer than %d bytes", MaxTextLen)
+		}
+	}
+	if t.Labour != nil {
+		if err := t.Labour.validate(t.Kind); err != nil {
+			return err
+		}
+	}
+	return nil
+}
