@@ -12,7 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func id(name string) uuid.UUID { return uuid.NewSHA1(uuid.NameSpaceURL, []byte("coprod-ledger-test:"+name)) }
+func id(name string) uuid.UUID {
+	return uuid.NewSHA1(uuid.NameSpaceURL, []byte("coprod-ledger-test:"+name))
+}
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/coprod/coprod"
 	"github.com/coprod/coprod/ledger"
@@ -118,7 +118,7 @@ func TestMemorandumBooksStayApart(t *testing.T) {
 	require.NoError(t, err)
 	labour := ledger.Transaction{
 		ID: id("labour"), Kind: ledger.UnpaidLabour, Effective: day(2025, 5, 2), Recorded: day(2025, 5, 2),
-		Postings: []ledger.Posting{{Account: id("temple-hours-given"), Amount: hours("-60")}, {Account: id("service-hours-received"), Amount: hours("60")}},
+		Postings:  []ledger.Posting{{Account: id("temple-hours-given"), Amount: hours("-60")}, {Account: id("service-hours-received"), Amount: hours("60")}},
 		Formality: ledger.Formality{DecidedBy: temple},
 		Labour:    &ledger.Labour{Hours: hours("60"), Method: ledger.ReplacementCost, Rate: gbp("14.50"), Low: gbp("12.21"), High: gbp("18.75"), WageSource: "IAPT practitioner, 2025"},
 	}
@@ -139,7 +139,7 @@ func TestMemorandumBooksStayApart(t *testing.T) {
 	// Time credits post credits, not hours.
 	credit := ledger.Transaction{
 		ID: id("credit"), Kind: ledger.TimeCredit, Effective: day(2025, 5, 2), Recorded: day(2025, 5, 2),
-		Postings: []ledger.Posting{{Account: id("temple-hours-given"), Amount: hours("-2")}, {Account: id("service-hours-received"), Amount: hours("2")}},
+		Postings:  []ledger.Posting{{Account: id("temple-hours-given"), Amount: hours("-2")}, {Account: id("service-hours-received"), Amount: hours("2")}},
 		Formality: ledger.Formality{DecidedBy: hub},
 		Labour:    &ledger.Labour{Hours: hours("2"), Method: ledger.TimeCreditMethod},
 	}
