@@ -198,6 +198,17 @@ func (a Amount) Decimal() decimal.Decimal {
 	return a.value
 }
 
+// Minor returns a's value in minor units of its unit (pence for GBP,
+// hundredths for hours, whole credits) and true, if it fits in an int64
+// with room to add a few together; otherwise 0 and false. It lets hot
+// paths sum amounts without allocating, falling back to decimals beyond.
+func (a Amount) Minor() (int64, bool) {
+	if !a.IsSet() || a.value.NumDigits() > 18 {
+		return 0, false
+	}
+	return a.value.CoefficientInt64(), true
+}
+
 // Sign returns -1, 0 or +1.
 func (a Amount) Sign() int {
 	if !a.IsSet() {
@@ -315,7 +326,15 @@ func (a Amount) MarshalJSON() ([]byte, error) {
 	if !a.IsSet() {
 		return []byte("null"), nil
 	}
-	return json.Marshal(amountJSON{Value: a.Value(), Unit: a.unit})
+	// Written by hand: journals encode an amount per posting, and the
+	// value and unit code never need escaping.
+	v := a.Value()
+	b := make([]byte, 0, len(`{"value":"","unit":""}`)+len(v)+len(a.unit))
+	b = append(b, `{"value":"`...)
+	b = append(b, v...)
+	b = append(b, `","unit":"`...)
+	b = append(b, a.unit...)
+	return append(b, `"}`...), nil
 }
 
 // UnmarshalJSON decodes what MarshalJSON produces, running the same

@@ -115,6 +115,28 @@ func TestAmountArithmetic(t *testing.T) {
 	assert.Equal(t, "0.00 hours", coprod.Zero(coprod.Hours).String())
 }
 
+func TestMinor(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		unit coprod.Unit
+		want int64
+		ok   bool
+	}{
+		{"12.34", coprod.GBP, 1234, true},
+		{"-0.01", coprod.GBP, -1, true},
+		{"0", coprod.GBP, 0, true},
+		{"7", coprod.Credits, 7, true},
+		{"9999999999999999.99", coprod.GBP, 999999999999999999, true},
+		{"10000000000000000.00", coprod.GBP, 0, false},
+	} {
+		got, ok := coprod.MustParseAmount(tt.in, tt.unit).Minor()
+		assert.Equal(t, tt.ok, ok, tt.in)
+		assert.Equal(t, tt.want, got, tt.in)
+	}
+	_, ok := coprod.Amount{}.Minor()
+	assert.False(t, ok)
+}
+
 func TestNewAmountRefusesRounding(t *testing.T) {
 	_, err := coprod.NewAmount(decimal.RequireFromString("0.001"), coprod.GBP)
 	require.ErrorIs(t, err, coprod.ErrTooPrecise)

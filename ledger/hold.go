@@ -224,12 +224,12 @@ func (l *Ledger) resolve(s *holdState, r HoldResolution, journal bool) (Receipt,
 	if r.Resolution == Expired && (s.hold.Expires.IsZero() || r.At.Before(s.hold.Expires)) {
 		return Receipt{}, refuse("hold", s.hold.ID, ErrHoldNotExpired, "expires %s", s.hold.Expires.Format(time.RFC3339))
 	}
-	var balances []coprod.Amount
+	var balances []running
 	if r.Transaction != nil {
 		if _, ok := l.txs[r.Transaction.ID]; ok {
 			return Receipt{}, refuse("transaction", r.Transaction.ID, ErrIdempotencyConflict, "id already recorded")
 		}
-		var buf [8]coprod.Amount
+		var buf [8]running
 		var err error
 		if balances, err = l.validate(r.Transaction, buf[:0]); err != nil {
 			return Receipt{}, err

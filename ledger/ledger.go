@@ -75,18 +75,15 @@ type Ledger struct {
 
 type account struct {
 	Account
-	balance  coprod.Amount
-	postings []posted
-}
-
-// posted is one posting as the account sees it, for balances at a time.
-type posted struct {
-	effective, recorded time.Time
-	amount              coprod.Amount
+	balance running
+	// entries are the transactions that post to the account, in the order
+	// recorded. A slice of pointers keeps appends cheap; the postings stay
+	// in the transactions.
+	entries []*entry
 }
 
 type entry struct {
-	tx  Transaction
+	tx  *Transaction // owned by the ledger: never handed out, only copies
 	seq int
 }
 
@@ -124,7 +121,7 @@ func (l *Ledger) open(a Account, journal bool) error {
 			return refuse("account", a.ID, ErrJournal, "%v", err)
 		}
 	}
-	acc := &account{Account: a, balance: coprod.Zero(a.Unit)}
+	acc := &account{Account: a, balance: newRunning(a.Unit)}
 	l.accounts[a.ID] = acc
 	l.accountOrder = append(l.accountOrder, acc)
 	return nil
@@ -240,7 +237,7 @@ func (l *Ledger) record(tx *Transaction, journal bool) (Receipt, error) {
 		}
 		return Receipt{ID: tx.ID, Seq: e.seq, Duplicate: true}, nil
 	}
-	var buf [8]coprod.Amount
+	var buf [8]running
 	balances, err := l.validate(tx, buf[:0])
 	if err != nil {
 		return Receipt{}, err
@@ -258,8 +255,8 @@ func (l *Ledger) record(tx *Transaction, journal bool) (Receipt, error) {
 
 // validate checks postings against accounts and returns each posting's
 // account balance after the transaction, so that apply cannot fail.
-func (l *Ledger) validate(tx *Transaction, balances []coprod.Amount) ([]coprod.Amount, error) {
-	reject := func(sentinel error, format string, args ...any) ([]coprod.Amount, error) {
+func (l *Ledger) validate(tx *Transaction, balances []running) ([]running, error) {
+	reject := func(sentinel error, format string, args ...any) ([]running, error) {
 		return nil, refuse("transaction", tx.ID, sentinel, format, args...)
 	}
 	if tx.Reverses != uuid.Nil {
@@ -303,13 +300,12 @@ func (l *Ledger) validate(tx *Transaction, balances []coprod.Amount) ([]coprod.A
 				break
 			}
 		}
-		next, err := prev.Add(p.Amount)
-		if err != nil {
+		if err := prev.add(p.Amount); err != nil {
 			e := refuse("transaction", tx.ID, ErrInvalidTransaction, "posting %d: balance of %s", i, acc.ID)
 			e.Cause = err
 			return nil, e
 		}
-		balances = append(balances, next)
+		balances = append(balances, prev)
 	}
 	if err := balanced(tx.Postings); err != nil {
 		return reject(ErrUnbalanced, "%v", err)
@@ -357,34 +353,31 @@ func labourUnit(k Kind) coprod.Unit {
 	return coprod.Hours
 }
 
-// balanced checks that postings sum to zero in every unit. The common
-// case, one unit, needs one running sum.
+// balanced checks that postings sum to zero in every unit. Every posting
+// has been checked to be in a defined unit, of which there are few.
 func balanced(ps []Posting) error {
-	var units [4]coprod.Unit
-	var sums [4]coprod.Amount
+	var sums [4]running
 	n := 0
 	for _, p := range ps {
 		i := 0
-		for i < n && units[i] != p.Amount.Unit() {
+		for i < n && sums[i].unit != p.Amount.Unit() {
 			i++
 		}
 		if i == n {
-			if n == len(units) {
-				return fmt.Errorf("more than %d units in one transaction", len(units))
+			if n == len(sums) {
+				return fmt.Errorf("more than %d units in one transaction", len(sums))
 			}
-			units[n], sums[n] = p.Amount.Unit(), p.Amount
+			sums[n] = newRunning(p.Amount.Unit())
 			n++
-			continue
 		}
-		s, err := sums[i].Add(p.Amount)
-		if err != nil {
+		if err := sums[i].add(p.Amount); err != nil {
 			return err
 		}
-		sums[i] = s
 	}
 	for i := range n {
-		if !sums[i].IsZero() {
-			return fmt.Errorf("postings in %s sum to %s", units[i], sums[i])
+		if !sums[i].isZero() {
+			sum, _ := sums[i].amount()
+			return fmt.Errorf("postings in %s sum to %s", sums[i].unit, sum)
 		}
 	}
 	return nil
@@ -416,14 +409,16 @@ func positive(ps []Posting, u coprod.Unit) (coprod.Amount, error) {
 	return sum, nil
 }
 
-func (l *Ledger) apply(tx *Transaction, balances []coprod.Amount) {
-	e := &entry{tx: *tx, seq: l.seq}
+func (l *Ledger) apply(tx *Transaction, balances []running) {
+	e := &entry{tx: tx, seq: l.seq}
 	l.txs[tx.ID] = e
 	l.txOrder = append(l.txOrder, e)
 	for i, p := range tx.Postings {
 		acc := l.accounts[p.Account]
 		acc.balance = balances[i]
-		acc.postings = append(acc.postings, posted{effective: tx.Effective, recorded: tx.Recorded, amount: p.Amount})
+		if n := len(acc.entries); n == 0 || acc.entries[n-1] != e {
+			acc.entries = append(acc.entries, e)
+		}
 	}
 	if tx.Reverses != uuid.Nil {
 		l.reversedBy[tx.Reverses] = tx.ID
@@ -460,7 +455,7 @@ func (l *Ledger) Reverse(req ReversalRequest) (Receipt, error) {
 	if orig.tx.Kind == Reversal {
 		return Receipt{}, refuse("transaction", req.ID, ErrNotReversible, "%s is itself a reversal", req.Of)
 	}
-	tx := mirror(&orig.tx, req)
+	tx := mirror(orig.tx, req)
 	if err := checkShape(&tx); err != nil {
 		return Receipt{}, err
 	}

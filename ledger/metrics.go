@@ -139,7 +139,7 @@ func (l *Ledger) Metrics(period coprod.Window, classify Classifier) (Metrics, er
 		}
 	}
 	for _, e := range l.txOrder {
-		tx := &e.tx
+		tx := e.tx
 		if !period.Contains(tx.Effective) || !l.counted(e) {
 			continue
 		}

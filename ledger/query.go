@@ -76,24 +76,24 @@ func (l *Ledger) Balance(account uuid.UUID) (coprod.Amount, error) {
 	if !ok {
 		return coprod.Amount{}, refuse("account", account, ErrUnknownAccount, "no account %s", account)
 	}
-	return a.balance, nil
+	return a.balance.amount()
 }
 
 // BalanceAt returns an account's balance as of effective time at: every
 // posting effective at or before at, whenever it was recorded. A
 // back-dated entry changes it.
 func (l *Ledger) BalanceAt(account uuid.UUID, at time.Time) (coprod.Amount, error) {
-	return l.balanceWhere(account, func(p *posted) bool { return !p.effective.After(at) })
+	return l.balanceWhere(account, func(tx *Transaction) bool { return !tx.Effective.After(at) })
 }
 
 // BalanceRecordedAt returns what the books said at recorded time at: every
 // posting recorded at or before at, whatever its effective time. A
 // back-dated entry recorded later does not change it.
 func (l *Ledger) BalanceRecordedAt(account uuid.UUID, at time.Time) (coprod.Amount, error) {
-	return l.balanceWhere(account, func(p *posted) bool { return !p.recorded.After(at) })
+	return l.balanceWhere(account, func(tx *Transaction) bool { return !tx.Recorded.After(at) })
 }
 
-func (l *Ledger) balanceWhere(account uuid.UUID, keep func(*posted) bool) (coprod.Amount, error) {
+func (l *Ledger) balanceWhere(account uuid.UUID, keep func(*Transaction) bool) (coprod.Amount, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	a, ok := l.accounts[account]
@@ -101,9 +101,15 @@ func (l *Ledger) balanceWhere(account uuid.UUID, keep func(*posted) bool) (copro
 		return coprod.Amount{}, refuse("account", account, ErrUnknownAccount, "no account %s", account)
 	}
 	sum := coprod.Zero(a.Unit)
-	for i := range a.postings {
-		if p := &a.postings[i]; keep(p) {
-			s, err := sum.Add(p.amount)
+	for _, e := range a.entries {
+		if !keep(e.tx) {
+			continue
+		}
+		for _, p := range e.tx.Postings {
+			if p.Account != account {
+				continue
+			}
+			s, err := sum.Add(p.Amount)
 			if err != nil {
 				return coprod.Amount{}, err
 			}
@@ -230,7 +236,7 @@ func (l *Ledger) Flows(period coprod.Window) ([]Flow, error) {
 		if !period.Contains(e.tx.Effective) || !l.counted(e) {
 			continue
 		}
-		err := l.transfers(&e.tx, func(t transfer) error {
+		err := l.transfers(e.tx, func(t transfer) error {
 			k := key{t.from, t.to, t.amount.Unit()}
 			f := sums[k]
 			if f == nil {

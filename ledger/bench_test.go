@@ -1,0 +1,90 @@
+package ledger_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"testing"
+
+	"github.com/coprod/coprod/ledger"
+	"github.com/google/uuid"
+)
+
+// postings builds n balanced postings between the test accounts.
+func postings(n int) []ledger.Posting {
+	targets := []string{"hub-cash", "temple-cash", "temple-costs"}
+	ps := []ledger.Posting{{Account: id("council-budget"), Amount: gbp(fmt.Sprint(n - 1)).Neg()}}
+	for i := 1; i < n; i++ {
+		ps = append(ps, ledger.Posting{Account: id(targets[(i-1)%len(targets)]), Amount: gbp("1")})
+	}
+	return ps
+}
+
+func BenchmarkPost(b *testing.B) {
+	for _, n := range []int{2, 4} {
+		for _, journal := range []bool{false, true} {
+			b.Run(fmt.Sprintf("postings=%d/journal=%t", n, journal), func(b *testing.B) {
+				opts := ledger.Options{}
+				if journal {
+					opts.Journal = io.Discard
+				}
+				l := newLedger(b, opts)
+				tx := ledger.Transaction{Kind: ledger.Payment, Postings: postings(n), Effective: day(2025, 5, 1), Recorded: day(2025, 5, 1),
+					Formality: ledger.Formality{Instrument: id("d"), Scope: "commission/mental-health", DecidedBy: officer}}
+				ids := make([]uuid.UUID, b.N)
+				for i := range ids {
+					ids[i] = uuid.New()
+				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := range b.N {
+					tx.ID = ids[i]
+					if _, err := l.Post(tx); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+func BenchmarkAllocate(b *testing.B) {
+	for _, n := range []int{3, 12, 1000} {
+		weights := make([]int64, n)
+		for i := range weights {
+			weights[i] = int64(1 + i%7)
+		}
+		total := gbp("100000.00")
+		b.Run(fmt.Sprintf("parts=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ledger.Allocate(total, weights, ledger.LargestRemainder); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkReplay replays a journal of 10,000 two-posting transactions;
+// it reports transactions per second.
+func BenchmarkReplay(b *testing.B) {
+	var j bytes.Buffer
+	l := newLedger(b, ledger.Options{Journal: &j})
+	const n = 10_000
+	for i := range n {
+		tx := pay(fmt.Sprint("r", i), "council-budget", "hub-cash", "12.34", ledger.Payment, officer, id("d"), day(2025, 5, 1))
+		if _, err := l.Post(tx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	journal := j.Bytes()
+	b.SetBytes(int64(len(journal)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ledger.Replay(bytes.NewReader(journal), ledger.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "tx/s")
+}
