@@ -26,8 +26,8 @@ func TestTransactionJSON(t *testing.T) {
 	assert.Contains(t, string(b), `"amount":{"value":"2500.50","unit":"GBP"}`, "decimals as strings")
 
 	for name, doc := range map[string]string{
-		"no id":       `{"kind":"grant","postings":[{"account":"00000000-0000-0000-0000-000000000001","amount":{"value":"1","unit":"GBP"}}],"effective":"2025-01-01T00:00:00Z","recorded":"2025-01-01T00:00:00Z","formality":{"decided_by":"00000000-0000-0000-0000-000000000002"}}`,
-		"bad amount":  `{"id":"00000000-0000-0000-0000-000000000009","kind":"grant","postings":[{"account":"00000000-0000-0000-0000-000000000001","amount":{"value":"1.001","unit":"GBP"}}]}`,
+		"no id":        `{"kind":"grant","postings":[{"account":"00000000-0000-0000-0000-000000000001","amount":{"value":"1","unit":"GBP"}}],"effective":"2025-01-01T00:00:00Z","recorded":"2025-01-01T00:00:00Z","formality":{"decided_by":"00000000-0000-0000-0000-000000000002"}}`,
+		"bad amount":   `{"id":"00000000-0000-0000-0000-000000000009","kind":"grant","postings":[{"account":"00000000-0000-0000-0000-000000000001","amount":{"value":"1.001","unit":"GBP"}}]}`,
 		"unknown kind": `{"id":"00000000-0000-0000-0000-000000000009","kind":"gift","postings":[{"account":"00000000-0000-0000-0000-000000000001","amount":{"value":"1","unit":"GBP"}}],"effective":"2025-01-01T00:00:00Z","recorded":"2025-01-01T00:00:00Z","formality":{"decided_by":"00000000-0000-0000-0000-000000000002"}}`,
 	} {
 		var tx ledger.Transaction
