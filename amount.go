@@ -209,6 +209,16 @@ func (a Amount) Minor() (int64, bool) {
 	return a.value.CoefficientInt64(), true
 }
 
+// FromMinor returns v minor units of u (pence for GBP): FromMinor(1234,
+// GBP) is 12.34 GBP. Every int64 is in range, so it needs no checks beyond
+// the unit.
+func FromMinor(v int64, u Unit) (Amount, error) {
+	if !u.Valid() {
+		return Amount{}, fmt.Errorf("coprod: from minor: %w", ErrUnknownUnit)
+	}
+	return Amount{value: decimal.New(v, -u.Scale()), unit: u}, nil
+}
+
 // Sign returns -1, 0 or +1.
 func (a Amount) Sign() int {
 	if !a.IsSet() {

@@ -3,6 +3,7 @@ package coprod_test
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -135,6 +136,20 @@ func TestMinor(t *testing.T) {
 	}
 	_, ok := coprod.Amount{}.Minor()
 	assert.False(t, ok)
+
+	for _, v := range []int64{0, 1, -1, 1234, math.MaxInt64, math.MinInt64 + 1} {
+		for _, u := range []coprod.Unit{coprod.GBP, coprod.Credits} {
+			a, err := coprod.FromMinor(v, u)
+			require.NoError(t, err)
+			back, err := coprod.ParseAmount(a.Value(), u)
+			require.NoError(t, err, "every minor amount is a valid amount")
+			assert.True(t, back.Equal(a))
+		}
+	}
+	a, _ := coprod.FromMinor(1234, coprod.GBP)
+	assert.Equal(t, "12.34 GBP", a.String())
+	_, err := coprod.FromMinor(1, "EUR")
+	assert.ErrorIs(t, err, coprod.ErrUnknownUnit)
 }
 
 func TestNewAmountRefusesRounding(t *testing.T) {

@@ -1,7 +1,6 @@
 package ledger
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"math/big"
@@ -121,15 +120,26 @@ func allocateInt64(unit coprod.Unit, total int64, weights []int64, sum uint64, m
 	switch mode {
 	case LargestRemainder:
 		if left > 0 {
-			order := make([]int32, len(weights))
-			for i := range order {
-				order[i] = int32(i)
+			// The left-th largest remainder is the threshold: every part
+			// above it gets a unit, and the earliest parts exactly at it
+			// get the rest.
+			sorted := slices.Clone(rems)
+			slices.Sort(sorted)
+			threshold := sorted[len(sorted)-int(left)]
+			for i, r := range rems {
+				if r > threshold {
+					parts[i]++
+					left--
+				}
 			}
-			slices.SortFunc(order, func(a, b int32) int {
-				return cmp.Or(cmp.Compare(rems[b], rems[a]), cmp.Compare(a, b))
-			})
-			for _, i := range order[:left] {
-				parts[i]++
+			for i, r := range rems {
+				if left == 0 {
+					break
+				}
+				if r == threshold {
+					parts[i]++
+					left--
+				}
 			}
 		}
 	case ToFirst:
@@ -138,15 +148,14 @@ func allocateInt64(unit coprod.Unit, total int64, weights []int64, sum uint64, m
 		remainder = left
 	}
 	out := Allocation{Parts: make([]coprod.Amount, len(parts))}
-	scale := -unit.Scale()
 	for i, p := range parts {
-		a, err := coprod.NewAmount(decimal.New(sign*p, scale), unit)
+		a, err := coprod.FromMinor(sign*p, unit)
 		if err != nil {
 			return Allocation{}, err
 		}
 		out.Parts[i] = a
 	}
-	r, err := coprod.NewAmount(decimal.New(sign*remainder, scale), unit)
+	r, err := coprod.FromMinor(sign*remainder, unit)
 	if err != nil {
 		return Allocation{}, err
 	}

@@ -52,17 +52,7 @@ func (l *Ledger) Head() Head {
 func appendLine(dst []byte, seq int, prev [sha256.Size]byte, typ string, record []byte) ([]byte, [sha256.Size]byte) {
 	var prevHex [2 * sha256.Size]byte
 	hex.Encode(prevHex[:], prev[:])
-	h := sha256.New()
-	var num [20]byte
-	h.Write(strconv.AppendInt(num[:0], int64(seq), 10))
-	h.Write([]byte{'\n'})
-	h.Write(prevHex[:])
-	h.Write([]byte{'\n'})
-	h.Write([]byte(typ))
-	h.Write([]byte{'\n'})
-	h.Write(record)
-	var sum [sha256.Size]byte
-	h.Sum(sum[:0])
+	sum := lineHash(seq, &prevHex, typ, record)
 
 	dst = append(dst, `{"seq":`...)
 	dst = strconv.AppendInt(dst, int64(seq), 10)
@@ -78,6 +68,24 @@ func appendLine(dst []byte, seq int, prev [sha256.Size]byte, typ string, record 
 	return dst, sum
 }
 
+// lineHash is the SHA-256 of a line's seq, prev, type and record, each
+// followed by a newline.
+func lineHash(seq int, prevHex *[2 * sha256.Size]byte, typ string, record []byte) [sha256.Size]byte {
+	h := sha256.New()
+	var buf [2*sha256.Size + 64]byte
+	b := strconv.AppendInt(buf[:0], int64(seq), 10)
+	b = append(b, '\n')
+	b = append(b, prevHex[:]...)
+	b = append(b, '\n')
+	b = append(b, typ...)
+	b = append(b, '\n')
+	h.Write(b)
+	h.Write(record)
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	return sum
+}
+
 // journal advances the sequence and, with a journal configured, writes the
 // record's line. The caller holds the write lock and has validated the
 // record; on error nothing has advanced.
@@ -86,7 +94,14 @@ func (l *Ledger) journal(typ string, record any) error {
 		l.seq++
 		return nil
 	}
-	b, err := json.Marshal(record)
+	var b []byte
+	var err error
+	if tx, ok := record.(*Transaction); ok {
+		l.recBuf, err = appendTransaction(l.recBuf[:0], tx)
+		b = l.recBuf
+	} else {
+		b, err = json.Marshal(record)
+	}
 	if err != nil {
 		return err
 	}
@@ -100,12 +115,61 @@ func (l *Ledger) journal(typ string, record any) error {
 	return nil
 }
 
+// envelope is a parsed journal line.
 type envelope struct {
-	Seq    int             `json:"seq"`
-	Prev   string          `json:"prev"`
-	Hash   string          `json:"hash"`
-	Type   string          `json:"type"`
-	Record json.RawMessage `json:"record"`
+	Seq    int
+	Prev   []byte // hex
+	Hash   []byte // hex
+	Type   string
+	Record []byte
+}
+
+// parseLine splits a line in the one form appendLine writes. Anything
+// else, however it differs, is not a journal line.
+func parseLine(line []byte) (envelope, bool) {
+	var env envelope
+	const hexLen = 2 * sha256.Size
+	d := fastDecoder{b: line}
+	if !d.lit(`{"seq":`) {
+		return env, false
+	}
+	i := bytes.IndexByte(d.b, ',')
+	if i < 0 {
+		return env, false
+	}
+	seq, ok := parseSeq(d.b[:i])
+	if !ok {
+		return env, false
+	}
+	env.Seq, d.b = seq, d.b[i:]
+	if !d.lit(`,"prev":"`) || len(d.b) < hexLen {
+		return env, false
+	}
+	env.Prev, d.b = d.b[:hexLen], d.b[hexLen:]
+	if !d.lit(`","hash":"`) || len(d.b) < hexLen {
+		return env, false
+	}
+	env.Hash, d.b = d.b[:hexLen], d.b[hexLen:]
+	if !d.lit(`","type":"`) {
+		return env, false
+	}
+	switch {
+	case d.lit(recAccount):
+		env.Type = recAccount
+	case d.lit(recTransaction):
+		env.Type = recTransaction
+	case d.lit(recHold):
+		env.Type = recHold
+	case d.lit(recResolution):
+		env.Type = recResolution
+	default:
+		return env, false
+	}
+	if !d.lit(`","record":`) || !bytes.HasSuffix(d.b, []byte("}\n")) {
+		return env, false
+	}
+	env.Record = d.b[:len(d.b)-2]
+	return env, len(env.Record) > 0
 }
 
 // lineReader reads and checks journal lines one by one.
@@ -113,7 +177,6 @@ type lineReader struct {
 	r    *bufio.Reader
 	n    int
 	prev [sha256.Size]byte
-	buf  []byte
 }
 
 func newLineReader(r io.Reader) *lineReader {
@@ -137,29 +200,25 @@ func (lr *lineReader) next() (envelope, error) {
 	if err != nil {
 		return bad("%v", err)
 	}
-	var env envelope
-	if err := json.Unmarshal(line, &env); err != nil {
-		return bad("not a journal line: %v", err)
+	env, ok := parseLine(line)
+	if !ok {
+		return bad("not a journal line")
 	}
 	if env.Seq != lr.n {
 		return bad("sequence %d, expected %d: a line is missing or out of order", env.Seq, lr.n)
 	}
-	if env.Prev != hex.EncodeToString(lr.prev[:]) {
+	var prevHex, sumHex [2 * sha256.Size]byte
+	hex.Encode(prevHex[:], lr.prev[:])
+	if !bytes.Equal(env.Prev, prevHex[:]) {
 		return bad("previous hash does not match line %d: a line is missing, out of order or changed", lr.n-1)
 	}
-	switch env.Type {
-	case recAccount, recTransaction, recHold, recResolution:
-	default:
-		return bad("unknown record type %q", env.Type)
-	}
-	again, sum := appendLine(lr.buf[:0], env.Seq, lr.prev, env.Type, env.Record)
-	lr.buf = again
-	if env.Hash != hex.EncodeToString(sum[:]) {
+	sum := lineHash(env.Seq, &prevHex, env.Type, env.Record)
+	hex.Encode(sumHex[:], sum[:])
+	if !bytes.Equal(env.Hash, sumHex[:]) {
 		return bad("hash does not match the line's content")
 	}
-	if !bytes.Equal(again, line) {
-		return bad("line is not in the form the ledger writes")
-	}
+	// The line has the one form appendLine writes, with this hash: it is
+	// byte for byte what the ledger wrote.
 	lr.prev = sum
 	return env, nil
 }
@@ -243,14 +302,14 @@ func (l *Ledger) replayRecord(env envelope) error {
 		l.seq++
 		return nil
 	case recTransaction:
-		var tx Transaction
-		if err := dec(&tx); err != nil {
+		tx, err := decodeTransaction(env.Record)
+		if err != nil {
 			return err
 		}
 		if _, ok := l.txs[tx.ID]; ok {
 			return refuse("transaction", tx.ID, ErrIdempotencyConflict, "recorded twice")
 		}
-		_, err := l.record(&tx, false)
+		_, err = l.record(&tx, false)
 		return err
 	case recHold:
 		var h Hold

@@ -68,9 +68,10 @@ type Ledger struct {
 	holds     map[uuid.UUID]*holdState
 	holdOrder []*holdState
 
-	seq  int
-	head [sha256.Size]byte
-	line []byte // reused journal line buffer, guarded by mu
+	seq    int
+	head   [sha256.Size]byte
+	line   []byte // reused journal line buffer, guarded by mu
+	recBuf []byte // reused record buffer, guarded by mu
 }
 
 type account struct {

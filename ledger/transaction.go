@@ -157,6 +157,10 @@ func (t *Transaction) equal(o *Transaction) bool {
 	return t.Labour == nil || t.Labour.equal(o.Labour)
 }
 
+// storable reports whether t can be written in a journal: RFC 3339 has
+// four-digit years.
+func storable(t time.Time) bool { return t.Year() >= 1 && t.Year() <= 9999 }
+
 // validateShape checks what needs no ledger state.
 func (t *Transaction) validateShape() error {
 	switch {
@@ -168,6 +172,8 @@ func (t *Transaction) validateShape() error {
 		return fmt.Errorf("no postings")
 	case t.Effective.IsZero() || t.Recorded.IsZero():
 		return fmt.Errorf("zero effective or recorded time")
+	case !storable(t.Effective) || !storable(t.Recorded):
+		return fmt.Errorf("time outside the years 1 to 9999")
 	case t.Formality.DecidedBy == uuid.Nil:
 		return fmt.Errorf("no deciding party")
 	case !t.Coverage.Valid():

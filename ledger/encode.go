@@ -1,0 +1,190 @@
+package ledger
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/coprod/coprod"
+	"github.com/google/uuid"
+)
+
+// The journal encodes a transaction per line, so encoding is on the hot
+// path of Post. appendTransaction writes exactly the bytes encoding/json
+// writes for the same value (a test holds the two together on every
+// transaction the tests make, and a fuzz target on arbitrary ones), without
+// reflection and with few allocations.
+
+// MarshalJSON encodes the transaction; the result is byte for byte what
+// encoding/json would produce for the struct.
+func (t Transaction) MarshalJSON() ([]byte, error) {
+	return appendTransaction(nil, &t)
+}
+
+func appendTransaction(b []byte, t *Transaction) ([]byte, error) {
+	var err error
+	b = append(b, `{"id":`...)
+	b = appendUUID(b, t.ID)
+	b = append(b, `,"kind":`...)
+	b = appendString(b, string(t.Kind))
+	b = append(b, `,"postings":`...)
+	if t.Postings == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, p := range t.Postings {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"account":`...)
+			b = appendUUID(b, p.Account)
+			b = append(b, `,"amount":`...)
+			b = appendAmount(b, p.Amount)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"effective":`...)
+	if b, err = appendTime(b, t.Effective); err != nil {
+		return nil, err
+	}
+	b = append(b, `,"recorded":`...)
+	if b, err = appendTime(b, t.Recorded); err != nil {
+		return nil, err
+	}
+	b = append(b, `,"formality":{`...)
+	if t.Formality.Instrument != uuid.Nil {
+		b = append(b, `"instrument":`...)
+		b = appendUUID(b, t.Formality.Instrument)
+		b = append(b, ',')
+	}
+	if t.Formality.Scope != "" {
+		b = append(b, `"scope":`...)
+		b = appendString(b, t.Formality.Scope)
+		b = append(b, ',')
+	}
+	b = append(b, `"decided_by":`...)
+	b = appendUUID(b, t.Formality.DecidedBy)
+	b = append(b, '}')
+	if t.Coverage != "" {
+		b = append(b, `,"coverage":`...)
+		b = appendString(b, string(t.Coverage))
+	}
+	if t.Against != uuid.Nil {
+		b = append(b, `,"against":`...)
+		b = appendUUID(b, t.Against)
+	}
+	if t.Reverses != uuid.Nil {
+		b = append(b, `,"reverses":`...)
+		b = appendUUID(b, t.Reverses)
+	}
+	if t.Labour != nil {
+		// Rare enough to leave to encoding/json.
+		l, err := json.Marshal(t.Labour)
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, `,"labour":`...)
+		b = append(b, l...)
+	}
+	if t.Memo != "" {
+		b = append(b, `,"memo":`...)
+		b = appendString(b, t.Memo)
+	}
+	if len(t.Metadata) > 0 {
+		b = append(b, `,"metadata":{`...)
+		keys := make([]string, 0, len(t.Metadata))
+		for k := range t.Metadata {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, k)
+			b = append(b, ':')
+			b = appendString(b, t.Metadata[k])
+		}
+		b = append(b, '}')
+	}
+	return append(b, '}'), nil
+}
+
+func appendUUID(b []byte, u uuid.UUID) []byte {
+	const hexDigits = "0123456789abcdef"
+	b = append(b, '"')
+	for i, x := range u {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			b = append(b, '-')
+		}
+		b = append(b, hexDigits[x>>4], hexDigits[x&0xf])
+	}
+	return append(b, '"')
+}
+
+// appendAmount writes {"value":"…","unit":"…"}, or null for the zero
+// Amount, as coprod.Amount.MarshalJSON does.
+func appendAmount(b []byte, a coprod.Amount) []byte {
+	if !a.IsSet() {
+		return append(b, "null"...)
+	}
+	b = append(b, `{"value":"`...)
+	if v, ok := a.Minor(); ok {
+		b = appendMinor(b, v, int(a.Unit().Scale()))
+	} else {
+		b = append(b, a.Value()...)
+	}
+	b = append(b, `","unit":`...)
+	b = appendString(b, string(a.Unit()))
+	return append(b, '}')
+}
+
+// appendMinor formats v minor units at scale places: 1234, 2 → "12.34".
+func appendMinor(b []byte, v int64, scale int) []byte {
+	if v < 0 {
+		b = append(b, '-')
+	}
+	u := uint64(v)
+	if v < 0 {
+		u = uint64(-v)
+	}
+	var digits [24]byte
+	d := strconv.AppendUint(digits[:0], u, 10)
+	for len(d) <= scale { // at least one digit before the point
+		d = append([]byte{'0'}, d...)
+	}
+	b = append(b, d[:len(d)-scale]...)
+	if scale > 0 {
+		b = append(b, '.')
+		b = append(b, d[len(d)-scale:]...)
+	}
+	return b
+}
+
+// appendTime writes t as time.Time.MarshalJSON does, refusing the same
+// years it refuses.
+func appendTime(b []byte, t time.Time) ([]byte, error) {
+	if y := t.Year(); y < 0 || y > 9999 {
+		return nil, fmt.Errorf("ledger: time %v has a year outside [0,9999]", t)
+	}
+	b = append(b, '"')
+	b = t.AppendFormat(b, time.RFC3339Nano)
+	return append(b, '"'), nil
+}
+
+// appendString writes s as a JSON string the way encoding/json does,
+// HTML-escaping included. Plain ASCII takes the fast path.
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always marshals
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
