@@ -245,7 +245,9 @@ func (l *Ledger) resolve(s *holdState, r HoldResolution, journal bool) (Receipt,
 	s.res = &r
 	id := s.hold.ID
 	if r.Transaction != nil {
-		l.apply(r.Transaction, balances)
+		e := newEntry(*r.Transaction)
+		r.Transaction = e.tx // s.res is &r: the resolution and the ledger share one copy
+		l.apply(e, balances)
 		id = r.Transaction.ID
 	}
 	return Receipt{ID: id, Seq: l.seq}, nil

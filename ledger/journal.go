@@ -309,7 +309,7 @@ func (l *Ledger) replayRecord(env envelope) error {
 		if _, ok := l.txs[tx.ID]; ok {
 			return refuse("transaction", tx.ID, ErrIdempotencyConflict, "recorded twice")
 		}
-		_, err = l.record(&tx, false)
+		_, err = l.record(newEntry(tx), false)
 		return err
 	case recHold:
 		var h Hold

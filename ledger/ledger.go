@@ -88,6 +88,16 @@ type entry struct {
 	seq int
 }
 
+// newEntry keeps a transaction and its entry in one allocation.
+func newEntry(tx Transaction) *entry {
+	box := &struct {
+		entry
+		tx Transaction
+	}{tx: tx}
+	box.entry.tx = &box.tx
+	return &box.entry
+}
+
 // New returns an empty ledger.
 func New(opts Options) *Ledger {
 	return &Ledger{
@@ -146,10 +156,10 @@ func (l *Ledger) Post(tx Transaction) (Receipt, error) {
 	if err := l.authorize(&tx, tx.Formality, tx.Effective); err != nil {
 		return Receipt{}, err
 	}
-	tx = tx.clone()
+	e := newEntry(tx.clone())
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.record(&tx, true)
+	return l.record(e, true)
 }
 
 func checkShape(tx *Transaction) error {
@@ -229,9 +239,10 @@ func moneyValue(ps []Posting) (coprod.Amount, bool) {
 	return v, v.IsSet()
 }
 
-// record validates tx against the ledger's state and applies it. The
-// caller holds the write lock and has checked the shape.
-func (l *Ledger) record(tx *Transaction, journal bool) (Receipt, error) {
+// record validates e's transaction against the ledger's state and applies
+// it. The caller holds the write lock and has checked the shape.
+func (l *Ledger) record(e *entry, journal bool) (Receipt, error) {
+	tx := e.tx
 	if e, ok := l.txs[tx.ID]; ok {
 		if !e.tx.equal(tx) {
 			return Receipt{}, refuse("transaction", tx.ID, ErrIdempotencyConflict, "recorded at seq %d with other content", e.seq)
@@ -250,7 +261,7 @@ func (l *Ledger) record(tx *Transaction, journal bool) (Receipt, error) {
 	} else {
 		l.seq++
 	}
-	l.apply(tx, balances)
+	l.apply(e, balances)
 	return Receipt{ID: tx.ID, Seq: l.seq}, nil
 }
 
@@ -410,8 +421,9 @@ func positive(ps []Posting, u coprod.Unit) (coprod.Amount, error) {
 	return sum, nil
 }
 
-func (l *Ledger) apply(tx *Transaction, balances []running) {
-	e := &entry{tx: tx, seq: l.seq}
+func (l *Ledger) apply(e *entry, balances []running) {
+	tx := e.tx
+	e.seq = l.seq
 	l.txs[tx.ID] = e
 	l.txOrder = append(l.txOrder, e)
 	for i, p := range tx.Postings {
@@ -460,7 +472,7 @@ func (l *Ledger) Reverse(req ReversalRequest) (Receipt, error) {
 	if err := checkShape(&tx); err != nil {
 		return Receipt{}, err
 	}
-	return l.record(&tx, true)
+	return l.record(newEntry(tx), true)
 }
 
 func mirror(o *Transaction, req ReversalRequest) Transaction {
