@@ -187,7 +187,7 @@ func ExampleLedger_Metrics() {
 		ID: uuid.MustParse("00000000-0000-4000-8000-000000000003"), Kind: ledger.UnpaidLabour,
 		Postings:  []ledger.Posting{{Account: exGiven, Amount: coprod.MustParseAmount("-120", coprod.Hours)}, {Account: exRecvd, Amount: coprod.MustParseAmount("120", coprod.Hours)}},
 		Effective: exDate(5, 31), Recorded: exDate(5, 31), Formality: ledger.Formality{DecidedBy: exTemple},
-		Labour:    &ledger.Labour{Hours: coprod.MustParseAmount("120", coprod.Hours), Method: ledger.ReplacementCost, Rate: coprod.MustParseAmount("14.50", coprod.GBP)},
+		Labour: &ledger.Labour{Hours: coprod.MustParseAmount("120", coprod.Hours), Method: ledger.ReplacementCost, Rate: coprod.MustParseAmount("14.50", coprod.GBP)},
 	})
 	sectors := map[uuid.UUID]coprod.Sector{exCouncil: coprod.Statutory, exHub: coprod.Hub, exTemple: coprod.Community, exOfficer: coprod.Individual}
 	m, _ := l.Metrics(coprod.Window{}, func(p coprod.PartyID) coprod.Sector { return sectors[p] })
