@@ -64,6 +64,9 @@ var (
 	// rate or range not in money, low above high, fractional hours for
 	// time credits).
 	ErrInvalidLabour = errors.New("ledger: invalid labour record")
+	// ErrInvalidArgument: a query was given an argument it cannot use,
+	// such as a nil Classifier.
+	ErrInvalidArgument = errors.New("ledger: invalid argument")
 	// ErrJournal: the journal writer failed; the record was not applied.
 	ErrJournal = errors.New("ledger: journal write failed")
 	// ErrCorruptJournal: Verify or Replay found a line that is not what the

@@ -455,6 +455,8 @@ type ReversalRequest struct {
 // the same instrument, coverage and grant, Kind Reversal. A transaction is
 // reversed at most once (ErrAlreadyReversed); a reversal is not reversed
 // (ErrNotReversible). Retrying the same request returns the first receipt.
+// A reversal corrects a record rather than making a new decision, so the
+// Authorizer is not asked and a strict ledger accepts it.
 func (l *Ledger) Reverse(req ReversalRequest) (Receipt, error) {
 	if len(req.Reason) > MaxTextLen {
 		return Receipt{}, refuse("transaction", req.ID, ErrInvalidTransaction, "reason longer than %d bytes", MaxTextLen)

@@ -123,7 +123,7 @@ type Metrics struct {
 // community-side and which are named individuals.
 func (l *Ledger) Metrics(period coprod.Window, classify Classifier) (Metrics, error) {
 	if classify == nil {
-		return Metrics{}, fmt.Errorf("%w: nil classifier", ErrInvalidTransaction)
+		return Metrics{}, fmt.Errorf("%w: nil classifier", ErrInvalidArgument)
 	}
 	l.mu.RLock()
 	defer l.mu.RUnlock()

@@ -90,7 +90,7 @@ func TestMetrics(t *testing.T) {
 	assert.Equal(t, uuid.Nil, empty.KeyPerson.Party)
 
 	_, err = l.Metrics(coprod.Window{}, nil)
-	assert.Error(t, err)
+	assert.ErrorIs(t, err, ledger.ErrInvalidArgument)
 }
 
 func TestMovedUnderAndBudget(t *testing.T) {
