@@ -158,9 +158,9 @@ func validateRequest(req Request) (Reason, bool) {
 // approvers. Self-approval, a duplicated signatory and a declared interest
 // in the beneficiary are refused whatever the path.
 //
-// When the actor holds several valid paths, the first in the order they
-// were recorded proves the request. An allowed request allocates only the
-// proof path.
+// When the actor holds several valid paths, the shortest proves the
+// request, and among equals the first recorded. An allowed request
+// allocates only the proof path.
 func (r *Register) Authorize(req Request, at time.Time) Decision {
 	if reason, ok := validateRequest(req); !ok {
 		return Decision{Reasons: []Reason{reason}}

@@ -160,14 +160,15 @@ func TestRevocationBreaksOnlyPathsThroughIt(t *testing.T) {
 
 	d := r.Authorize(req, at)
 	require.True(t, d.Allowed)
-	assert.Equal(t, id("d-leaf"), d.Path[len(d.Path)-1].ID, "the first recorded path proves it")
+	assert.Equal(t, []uuid.UUID{id("m-ccg"), id("d-ccg-church")}, []uuid.UUID{d.Path[0].ID, d.Path[1].ID}, "the shortest path proves it")
+
+	require.NoError(t, r.Revoke(governance.Revocation{Link: id("m-ccg"), By: id("ccg"), At: date(2025, 6, 15), Reason: "merged into the ICB"}))
+	d = r.Authorize(req, at)
+	require.True(t, d.Allowed, "the council's path still authorises: %v", d.Reasons)
+	assert.Equal(t, []uuid.UUID{id("m"), id("d-hub"), id("d-leaf")}, []uuid.UUID{d.Path[0].ID, d.Path[1].ID, d.Path[2].ID})
+	assert.True(t, r.Authorize(req, date(2025, 6, 1)).Allowed, "before the revocation, either path")
 
 	require.NoError(t, r.Revoke(governance.Revocation{Link: id("d-hub"), By: id("council"), At: date(2025, 6, 1), Reason: "review"}))
-	d = r.Authorize(req, at)
-	require.True(t, d.Allowed, "the CCG path still authorises: %v", d.Reasons)
-	assert.Equal(t, []uuid.UUID{id("m-ccg"), id("d-ccg-church")}, []uuid.UUID{d.Path[0].ID, d.Path[1].ID})
-
-	require.NoError(t, r.Revoke(governance.Revocation{Link: id("m-ccg"), By: id("ccg"), At: date(2025, 6, 15)}))
 	d = r.Authorize(req, at)
 	require.False(t, d.Allowed)
 	assert.ElementsMatch(t, []governance.Code{governance.CodeRevoked, governance.CodeRevoked}, codes(d))

@@ -96,3 +96,22 @@ func FuzzRegisterJSON(f *testing.F) {
 		r.Check(checkAt)
 	})
 }
+
+func TestRoundTripKeepsTheProofPath(t *testing.T) {
+	r := base(t)
+	// The hub holds a delegation first and, later, a mandate of its own
+	// covering the same scope. Decoding replays mandates first; the proof
+	// must not change.
+	require.NoError(t, r.AddMandate(governance.Mandate{ID: id("m-hub"), Holder: id("hub"), Scope: sc("commission/mental-health")}))
+	req := governance.Request{Actor: id("hub"), Scope: sc("commission/mental-health/iapt")}
+	at := date(2025, 7, 1)
+	before := r.Authorize(req, at)
+	require.True(t, before.Allowed)
+	assert.Equal(t, id("m-hub"), before.Path[0].ID, "the shortest path")
+
+	b, err := json.Marshal(r)
+	require.NoError(t, err)
+	var back governance.Register
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, before, back.Authorize(req, at))
+}

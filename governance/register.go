@@ -220,7 +220,16 @@ func (r *Register) store(l *link) {
 	l.seq = len(r.linkOrder)
 	r.links[l.ID] = l
 	r.linkOrder = append(r.linkOrder, l)
-	r.held[l.To] = append(r.held[l.To], l)
+	// A holder's links are kept shortest path first, in the order recorded
+	// among equals, so Authorize proves with the shortest path and a
+	// register decoded from JSON (mandates replayed first) chooses the
+	// same one.
+	held := r.held[l.To]
+	i := len(held)
+	for i > 0 && held[i-1].depth > l.depth {
+		i--
+	}
+	r.held[l.To] = slices.Insert(held, i, l)
 	if l.parent != nil {
 		l.parent.children = append(l.parent.children, l)
 	}
