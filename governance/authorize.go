@@ -444,6 +444,7 @@ func (r *Register) deny(req *Request, at time.Time) Decision {
 	r.requestFaults(req, at, &reasons)
 	var best *attempt
 	covering := 0
+	cosigned := r.cosigned(req, at)
 	for _, l := range r.held[req.Actor] {
 		if !l.Scope.Covers(req.Scope) {
 			continue
@@ -455,7 +456,7 @@ func (r *Register) deny(req *Request, at time.Time) Decision {
 				Message: fmt.Sprintf("%s %s is not the named instrument %s", l.Kind, l.ID, req.Via)})
 		}
 		joint := r.pathReasons(l, req, at, &a.reasons)
-		if joint != nil && !r.cosigned(req, at) {
+		if joint != nil && !cosigned {
 			a.reasons = append(a.reasons, Reason{Code: CodeJointRequired, Link: joint.ID,
 				Message: fmt.Sprintf("%s is above the joint-authorisation threshold %s of %s %s: a second authorised signatory must approve",
 					req.Amount, joint.joint, joint.Kind, joint.ID)})

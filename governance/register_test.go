@@ -279,3 +279,43 @@ func FuzzParseScope(f *testing.F) {
 		}
 	})
 }
+
+func TestRecordsReadBack(t *testing.T) {
+	r := fixture(t)
+	var parties, mandates, delegations, interests int
+	for range r.Parties() {
+		parties++
+	}
+	for m := range r.Mandates() {
+		mandates++
+		if m.ID == id("m-council") {
+			m.Reserved[0] = sc("commission/other") // a copy: the register keeps its own
+		}
+	}
+	for range r.Delegations() {
+		delegations++
+	}
+	for in := range r.Interests() {
+		interests++
+		assert.NotEmpty(t, in.Touches)
+	}
+	assert.Equal(t, []int{9, 2, 4, 2}, []int{parties, mandates, delegations, interests})
+	for m := range r.Mandates() {
+		if m.ID == id("m-council") {
+			assert.Equal(t, sc("commission/budget-setting"), m.Reserved[0])
+		}
+	}
+	assert.Len(t, r.Revocations(), 1)
+	assert.Len(t, r.Reassumptions(), 1)
+	assert.Len(t, r.Recusals(), 1)
+	p, ok := r.Party(id("temple"))
+	assert.True(t, ok)
+	assert.Equal(t, "Temple", p.Name)
+	// Stopping early is honoured.
+	n := 0
+	for range r.Parties() {
+		n++
+		break
+	}
+	assert.Equal(t, 1, n)
+}
