@@ -115,3 +115,23 @@ func TestRoundTripKeepsTheProofPath(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.Equal(t, before, back.Authorize(req, at))
 }
+
+func TestDecisionJSON(t *testing.T) {
+	r := base(t)
+	d := r.Authorize(governance.Request{Actor: id("church"), Scope: sc("commission/mental-health/listening")}, date(2025, 7, 1))
+	require.True(t, d.Allowed)
+	b, err := json.Marshal(d)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"kind":"mandate"`)
+	assert.Contains(t, string(b), `"kind":"delegation"`)
+	var back governance.Decision
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, d.Path, back.Path)
+	assert.True(t, d.Effective.TransactionLimit.Equal(back.Effective.TransactionLimit))
+
+	var k governance.LinkKind
+	assert.ErrorIs(t, k.UnmarshalText([]byte("grant")), governance.ErrInvalidRecord)
+	_, err = governance.LinkKind(9).MarshalText()
+	assert.ErrorIs(t, err, governance.ErrInvalidRecord)
+	assert.Equal(t, "LinkKind(9)", governance.LinkKind(9).String())
+}
