@@ -63,6 +63,15 @@ func TestGovernanceRegisterAsAuthorizer(t *testing.T) {
 	assert.ErrorIs(t, err, ledger.ErrNotAuthorized)
 	assert.Equal(t, before, state(t, l), "refused transactions change nothing")
 
+	// A value too large to express is refused before the authority is asked.
+	huge := "600000000000000000000000000000"
+	wide := pay("wide", "council-budget", "temple-cash", huge, ledger.ProjectFunding, director, id("to-director"), day(2025, 6, 1))
+	wide.Postings = append(wide.Postings, wide.Postings...)
+	_, err = l.Post(wide)
+	assert.ErrorIs(t, err, ledger.ErrInvalidTransaction)
+	assert.ErrorIs(t, err, coprod.ErrOverflow)
+	assert.Equal(t, before, state(t, l), "refused transactions change nothing")
+
 	// A discretionary transaction is recorded, with who decided.
 	informal := pay("informal", "council-budget", "temple-cash", "750", ledger.Grant, officer, uuid.Nil, day(2025, 6, 2))
 	_, err = l.Post(informal)

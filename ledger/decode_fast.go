@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"bytes"
-	"strconv"
 	"time"
 
 	"github.com/coprod/coprod"
@@ -151,13 +150,4 @@ func decodeTransaction(b []byte) (Transaction, error) {
 	var t Transaction
 	err := t.UnmarshalJSON(b)
 	return t, err
-}
-
-// parseSeq reads a canonical positive decimal: no sign, no leading zero.
-func parseSeq(b []byte) (int, bool) {
-	if len(b) == 0 || len(b) > 18 || b[0] == '0' {
-		return 0, false
-	}
-	n, err := strconv.Atoi(string(b))
-	return n, err == nil
 }

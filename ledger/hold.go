@@ -150,12 +150,8 @@ func (l *Ledger) placeHold(h Hold, journal bool) (Receipt, error) {
 			return Receipt{}, refuse("hold", h.ID, ErrUnknownTransaction, "against unknown transaction %s", h.Against)
 		}
 	}
-	if journal {
-		if err := l.journal(recHold, h); err != nil {
-			return Receipt{}, refuse("hold", h.ID, ErrJournal, "%v", err)
-		}
-	} else {
-		l.seq++
+	if err := l.commit(recHold, h, journal); err != nil {
+		return Receipt{}, refuse("hold", h.ID, ErrJournal, "%v", err)
 	}
 	s := &holdState{hold: h, seq: l.seq}
 	l.holds[h.ID] = s
@@ -235,12 +231,8 @@ func (l *Ledger) resolve(s *holdState, r HoldResolution, journal bool) (Receipt,
 			return Receipt{}, err
 		}
 	}
-	if journal {
-		if err := l.journal(recResolution, r); err != nil {
-			return Receipt{}, refuse("hold", s.hold.ID, ErrJournal, "%v", err)
-		}
-	} else {
-		l.seq++
+	if err := l.commit(recResolution, r, journal); err != nil {
+		return Receipt{}, refuse("hold", s.hold.ID, ErrJournal, "%v", err)
 	}
 	s.res = &r
 	id := s.hold.ID

@@ -86,6 +86,17 @@ func lineHash(seq int, prevHex *[2 * sha256.Size]byte, typ string, record []byte
 	return sum
 }
 
+// commit gives a validated record its place in the sequence: written to
+// the journal when journal is true, or, during Replay, already read from
+// it. The caller holds the write lock; on error nothing has advanced.
+func (l *Ledger) commit(typ string, record any, journal bool) error {
+	if !journal {
+		l.seq++
+		return nil
+	}
+	return l.journal(typ, record)
+}
+
 // journal advances the sequence and, with a journal configured, writes the
 // record's line. The caller holds the write lock and has validated the
 // record; on error nothing has advanced.
@@ -296,11 +307,7 @@ func (l *Ledger) replayRecord(env envelope) error {
 		if _, ok := l.accounts[a.ID]; ok {
 			return refuse("account", a.ID, ErrDuplicateAccount, "opened twice")
 		}
-		if err := l.open(a, false); err != nil {
-			return err
-		}
-		l.seq++
-		return nil
+		return l.open(a, false)
 	case recTransaction:
 		tx, err := decodeTransaction(env.Record)
 		if err != nil {
@@ -355,4 +362,13 @@ func positiveOf(tx *Transaction) coprod.Amount {
 		}
 	}
 	return coprod.Amount{}
+}
+
+// parseSeq reads a canonical positive decimal: no sign, no leading zero.
+func parseSeq(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 18 || b[0] == '0' {
+		return 0, false
+	}
+	n, err := strconv.Atoi(string(b))
+	return n, err == nil
 }

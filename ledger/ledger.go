@@ -127,10 +127,8 @@ func (l *Ledger) open(a Account, journal bool) error {
 		}
 		return refuse("account", a.ID, ErrDuplicateAccount, "already open as %q", old.Name)
 	}
-	if journal {
-		if err := l.journal(recAccount, a); err != nil {
-			return refuse("account", a.ID, ErrJournal, "%v", err)
-		}
+	if err := l.commit(recAccount, a, journal); err != nil {
+		return refuse("account", a.ID, ErrJournal, "%v", err)
 	}
 	acc := &account{Account: a, balance: newRunning(a.Unit)}
 	l.accounts[a.ID] = acc
@@ -207,7 +205,12 @@ func (l *Ledger) authorize(tx *Transaction, f Formality, at time.Time) error {
 	if f.Scope == "" {
 		return refuse("transaction", tx.ID, ErrInvalidTransaction, "formal transaction without a scope for the authority check")
 	}
-	value, ok := moneyValue(tx.Postings)
+	value, ok, err := moneyValue(tx.Postings)
+	if err != nil {
+		e := refuse("transaction", tx.ID, ErrInvalidTransaction, "value moved")
+		e.Cause = err
+		return e
+	}
 	if !ok {
 		return nil
 	}
@@ -221,8 +224,8 @@ func (l *Ledger) authorize(tx *Transaction, f Formality, at time.Time) error {
 
 // moneyValue is what a financial transaction moves: the sum of its
 // positive postings in money. It reports false for a transaction with no
-// money postings.
-func moneyValue(ps []Posting) (coprod.Amount, bool) {
+// money postings, and an error if the sum is out of range.
+func moneyValue(ps []Posting) (coprod.Amount, bool, error) {
 	var v coprod.Amount
 	for _, p := range ps {
 		if p.Amount.Sign() <= 0 || !p.Amount.Unit().IsMoney() {
@@ -232,11 +235,13 @@ func moneyValue(ps []Posting) (coprod.Amount, bool) {
 			v = p.Amount
 			continue
 		}
-		if s, err := v.Add(p.Amount); err == nil {
-			v = s
+		s, err := v.Add(p.Amount)
+		if err != nil {
+			return coprod.Amount{}, false, err
 		}
+		v = s
 	}
-	return v, v.IsSet()
+	return v, v.IsSet(), nil
 }
 
 // record validates e's transaction against the ledger's state and applies
@@ -254,12 +259,8 @@ func (l *Ledger) record(e *entry, journal bool) (Receipt, error) {
 	if err != nil {
 		return Receipt{}, err
 	}
-	if journal {
-		if err := l.journal(recTransaction, tx); err != nil {
-			return Receipt{}, refuse("transaction", tx.ID, ErrJournal, "%v", err)
-		}
-	} else {
-		l.seq++
+	if err := l.commit(recTransaction, tx, journal); err != nil {
+		return Receipt{}, refuse("transaction", tx.ID, ErrJournal, "%v", err)
 	}
 	l.apply(e, balances)
 	return Receipt{ID: tx.ID, Seq: l.seq}, nil

@@ -141,12 +141,12 @@ func (l *Ledger) MovedUnder(instrument uuid.UUID, period coprod.Window) (coprod.
 		if e.tx.Formality.Instrument != instrument || !period.Contains(e.tx.Effective) || !l.counted(e) {
 			continue
 		}
-		if v, ok := moneyValue(e.tx.Postings); ok {
-			s, err := sum.Add(v)
-			if err != nil {
-				return coprod.Amount{}, err
-			}
-			sum = s
+		v, ok, err := moneyValue(e.tx.Postings)
+		if err == nil && ok {
+			sum, err = sum.Add(v)
+		}
+		if err != nil {
+			return coprod.Amount{}, err
 		}
 	}
 	return sum, nil
@@ -289,7 +289,10 @@ func (l *Ledger) BudgetVsActual(grant uuid.UUID) (BudgetReport, error) {
 	if !ok {
 		return BudgetReport{}, refuse("transaction", grant, ErrUnknownTransaction, "no grant %s", grant)
 	}
-	budget, ok := moneyValue(g.tx.Postings)
+	budget, ok, err := moneyValue(g.tx.Postings)
+	if err != nil {
+		return BudgetReport{}, err
+	}
 	if !ok {
 		return BudgetReport{}, refuse("transaction", grant, ErrInvalidTransaction, "%s moves no money", grant)
 	}
@@ -303,10 +306,12 @@ func (l *Ledger) BudgetVsActual(grant uuid.UUID) (BudgetReport, error) {
 		if e.tx.Against != grant || !l.counted(e) {
 			continue
 		}
-		if v, ok := moneyValue(e.tx.Postings); ok {
-			if err := add(&r.Actual, v); err != nil {
-				return BudgetReport{}, err
-			}
+		v, ok, err := moneyValue(e.tx.Postings)
+		if err == nil && ok {
+			err = add(&r.Actual, v)
+		}
+		if err != nil {
+			return BudgetReport{}, err
 		}
 	}
 	for _, s := range l.holdOrder {
@@ -316,7 +321,6 @@ func (l *Ledger) BudgetVsActual(grant uuid.UUID) (BudgetReport, error) {
 			}
 		}
 	}
-	var err error
 	if r.Remaining, err = budget.Sub(r.Actual); err != nil {
 		return BudgetReport{}, err
 	}
