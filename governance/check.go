@@ -151,9 +151,7 @@ func (c *checker) add(code Code, sev Severity, reason string, subjects ...uuid.U
 }
 
 // live reports whether l itself (not its ancestors) is in force at c.at.
-func (c *checker) live(l *link) bool {
-	return l.window.Contains(c.at) && (l.revoked == nil || c.at.Before(l.revoked.At))
-}
+func (c *checker) live(l *link) bool { return l.stateAt(c.at) == "" }
 
 func (c *checker) links() {
 	for _, l := range c.r.linkOrder {
@@ -202,14 +200,15 @@ func (c *checker) reliedOn(l *link) bool {
 	return false
 }
 
+// state says how a link that is not in force came to be so, with the date.
 func (c *checker) state(l *link) string {
-	switch {
-	case l.revoked != nil && !c.at.Before(l.revoked.At):
+	switch s := l.stateAt(c.at); s {
+	case "revoked":
 		return "revoked since " + l.revoked.At.UTC().Format(time.DateOnly)
-	case l.window.Expired(c.at):
+	case "expired":
 		return "expired since " + l.window.Expires.UTC().Format(time.DateOnly)
 	default:
-		return "not yet valid"
+		return s
 	}
 }
 
@@ -270,7 +269,7 @@ func (c *checker) roleAuthority(a *Activity, p coprod.PartyID, code Code, sev Se
 	ok, dead := c.authority(p, a.Scope)
 	switch {
 	case ok:
-	case dead != nil && dead.revoked != nil && !c.at.Before(dead.revoked.At):
+	case dead != nil && dead.stateAt(c.at) == "revoked":
 		c.add(CodeRevokedReliedOn, SeverityError,
 			fmt.Sprintf("%s is %s for %q only through %s, %s", c.r.partyName(p), role, a.Name, c.r.describe(dead), c.state(dead)),
 			a.ID, dead.ID)

@@ -45,22 +45,14 @@ func (r *Register) graph(at time.Time) graph {
 				label += "\n" + l.mandate.Basis
 			}
 			g.nodes = append(g.nodes, node{id: mid, label: label, shape: "mandate"})
-			g.edges = append(g.edges, edge{from: mid, to: ids[l.To], label: "holds", dashed: !l.window.Contains(at) || (l.revoked != nil && !at.Before(l.revoked.At))})
+			g.edges = append(g.edges, edge{from: mid, to: ids[l.To], label: "holds", dashed: l.stateAt(at) != ""})
 			continue
 		}
 		label := string(l.Scope)
 		if l.tx.IsSet() {
 			label += "\n≤ " + l.tx.String()
 		}
-		state := ""
-		switch {
-		case l.revoked != nil && !at.Before(l.revoked.At):
-			state = "revoked"
-		case l.window.Expired(at):
-			state = "expired"
-		case !l.window.Contains(at):
-			state = "not yet valid"
-		}
+		state := l.stateAt(at)
 		if state != "" {
 			label += "\n(" + state + ")"
 		}

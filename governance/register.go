@@ -672,6 +672,20 @@ func (r *Register) Recusals() []Recusal {
 	return slices.Clone(r.recusals)
 }
 
+// stateAt says whether l itself (not its ancestors) is in force at time
+// at: "" if it is, otherwise "revoked", "expired" or "not yet valid".
+func (l *link) stateAt(at time.Time) string {
+	switch {
+	case l.revoked != nil && !at.Before(l.revoked.At):
+		return "revoked"
+	case l.window.Expired(at):
+		return "expired"
+	case !l.window.Contains(at):
+		return "not yet valid"
+	}
+	return ""
+}
+
 // partyName returns a party's name, or its ID if it is unknown.
 func (r *Register) partyName(id coprod.PartyID) string {
 	if p, ok := r.parties[id]; ok {
