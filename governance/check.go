@@ -141,9 +141,10 @@ func (r *Register) Check(at time.Time) Report {
 }
 
 type checker struct {
-	r        *Register
-	at       time.Time
-	findings []Finding
+	r         *Register
+	at        time.Time
+	findings  []Finding
+	reserving []*link // mandates with reserved matters
 }
 
 func (c *checker) add(code Code, sev Severity, reason string, subjects ...uuid.UUID) {
@@ -236,6 +237,11 @@ func (c *checker) authority(party coprod.PartyID, scope Scope) (ok bool, dead *l
 }
 
 func (c *checker) activities() {
+	for _, l := range c.r.linkOrder {
+		if len(l.reserved) > 0 {
+			c.reserving = append(c.reserving, l)
+		}
+	}
 	for _, id := range c.r.activityOrder {
 		a := &c.r.activityLog[c.r.activities[id]]
 		switch len(a.Accountable) {
@@ -287,8 +293,8 @@ func (c *checker) roleAuthority(a *Activity, p coprod.PartyID, code Code, sev Se
 // reserved reports an activity touching a reserved matter whose
 // Accountable is not the reserving mandate's holder.
 func (c *checker) reserved(a *Activity, accountable coprod.PartyID) {
-	for _, l := range c.r.linkOrder {
-		if l.Kind != KindMandate || l.To == accountable {
+	for _, l := range c.reserving {
+		if l.To == accountable {
 			continue
 		}
 		for _, res := range l.reserved {

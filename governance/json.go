@@ -72,12 +72,7 @@ func (r *Register) UnmarshalJSON(b []byte) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.parties, r.partyOrder = fresh.parties, fresh.partyOrder
-	r.links, r.linkOrder, r.held = fresh.links, fresh.linkOrder, fresh.held
-	r.revocations, r.reassumptions = fresh.revocations, fresh.reassumptions
-	r.activities, r.activityOrder, r.activityLog = fresh.activities, fresh.activityOrder, fresh.activityLog
-	r.interests, r.interestOrder, r.interestsHolder = fresh.interests, fresh.interestOrder, fresh.interestsHolder
-	r.recusals = fresh.recusals
+	r.registerData = fresh.registerData
 	return nil
 }
 

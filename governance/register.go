@@ -24,7 +24,12 @@ import (
 // use.
 type Register struct {
 	mu sync.RWMutex
+	registerData
+}
 
+// registerData is everything a Register records, apart from its lock, so
+// that a decoded register can replace it in one assignment.
+type registerData struct {
 	parties    map[coprod.PartyID]coprod.Party
 	partyOrder []coprod.PartyID
 
