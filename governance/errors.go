@@ -4,13 +4,15 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/coprod/coprod"
 	"github.com/google/uuid"
 )
 
 // Code is a stable, machine-readable name for a refusal, a denial reason or
-// a Check finding, such as "LIMIT_EXCEEDS_PARENT". Codes are persisted and
-// compared by tools: they are never renamed or reused.
-type Code string
+// a Check finding, such as "LIMIT_EXCEEDS_PARENT". It is the module's one
+// code type, coprod.Code: codes are persisted and compared by tools, and
+// are never renamed or reused.
+type Code = coprod.Code
 
 // Codes of records the register refuses. Each has a sentinel error below.
 const (
@@ -60,15 +62,11 @@ const (
 	CodeApproverConflict    Code = "APPROVER_CONFLICT_OF_INTEREST"
 )
 
-// codedError is a sentinel that carries its code.
-type codedError struct {
-	code Code
-	msg  string
-}
+// codedError is a sentinel that carries its code: the module's one
+// mechanism, coprod.Error.
+type codedError = coprod.Error
 
-func (e *codedError) Error() string { return "governance: " + e.msg }
-
-func coded(code Code, msg string) *codedError { return &codedError{code: code, msg: msg} }
+func coded(code Code, msg string) *codedError { return coprod.NewError(code, "governance: "+msg) }
 
 // Sentinel errors. Refusals and denials wrap exactly one of them; branch
 // with errors.Is, or read the code with CodeOf.
@@ -118,8 +116,10 @@ var (
 	ErrParentRevoked = coded(CodeParentRevoked, "parent revoked")
 	// ErrCycle: authority would return to a party already on its chain.
 	ErrCycle = coded(CodeCycle, "delegation cycle")
-	// ErrUnitMismatch: a limit's unit differs from its parent's.
-	ErrUnitMismatch = coded(CodeUnitMismatch, "unit mismatch")
+	// ErrUnitMismatch: a limit's unit differs from its parent's, or a
+	// request's amount from a limit or threshold on its path. It is
+	// coprod.ErrUnitMismatch, the module's one unit-mismatch error.
+	ErrUnitMismatch = coprod.ErrUnitMismatch
 	// ErrLimitReached: a record would pass one of the register's limits
 	// (MaxHeldPerParty, MaxRoleParties, …).
 	ErrLimitReached = coded(CodeLimitReached, "limit reached")
@@ -198,7 +198,7 @@ var sentinels = [...]*codedError{
 
 func sentinelFor(c Code) error {
 	for _, s := range sentinels {
-		if s.code == c {
+		if s.Code() == c {
 			return s
 		}
 	}
@@ -206,14 +206,8 @@ func sentinelFor(c Code) error {
 }
 
 // CodeOf returns the code of the first coded sentinel err wraps, or "" if
-// it wraps none.
-func CodeOf(err error) Code {
-	var c *codedError
-	if errors.As(err, &c) {
-		return c.code
-	}
-	return ""
-}
+// it wraps none. It is coprod.CodeOf.
+func CodeOf(err error) Code { return coprod.CodeOf(err) }
 
 // RecordError is returned when the register refuses a record. It says
 // which record and why; Unwrap gives the sentinel to branch on.
@@ -233,5 +227,5 @@ func (e *RecordError) Error() string {
 func (e *RecordError) Unwrap() error { return e.Err }
 
 func refuse(kind string, id uuid.UUID, sentinel *codedError, format string, args ...any) error {
-	return &RecordError{Kind: kind, ID: id, Code: sentinel.code, Reason: fmt.Sprintf(format, args...), Err: sentinel}
+	return &RecordError{Kind: kind, ID: id, Code: sentinel.Code(), Reason: fmt.Sprintf(format, args...), Err: sentinel}
 }

@@ -1,77 +1,81 @@
 package ledger
 
 import (
-	"errors"
 	"fmt"
+
+	"github.com/coprod/coprod"
 
 	"github.com/google/uuid"
 )
 
 // Sentinel errors. Every refusal wraps exactly one of them; branch with
-// errors.Is. Refused records change nothing.
+// errors.Is, or read its stable code with coprod.CodeOf. Refused records
+// change nothing.
 var (
 	// ErrInvalidAccount: an account is malformed (nil ID or owner, unknown
 	// kind, a unit its kind cannot hold, a name over its limit).
-	ErrInvalidAccount = errors.New("ledger: invalid account")
+	ErrInvalidAccount = coprod.NewError("INVALID_ACCOUNT", "ledger: invalid account")
 	// ErrDuplicateAccount: an account ID is already open.
-	ErrDuplicateAccount = errors.New("ledger: account already open")
+	ErrDuplicateAccount = coprod.NewError("DUPLICATE_ACCOUNT", "ledger: account already open")
 	// ErrUnknownAccount: a posting or query names no open account.
-	ErrUnknownAccount = errors.New("ledger: unknown account")
+	ErrUnknownAccount = coprod.NewError("UNKNOWN_ACCOUNT", "ledger: unknown account")
 	// ErrInvalidTransaction: a transaction is malformed (nil ID, no
 	// postings, zero times, unknown kind, coverage or formality, metadata
 	// over its limits, a missing labour record).
-	ErrInvalidTransaction = errors.New("ledger: invalid transaction")
+	ErrInvalidTransaction = coprod.NewError("INVALID_TRANSACTION", "ledger: invalid transaction")
 	// ErrTooManyPostings: a transaction has more than MaxPostings postings.
-	ErrTooManyPostings = errors.New("ledger: too many postings")
-	// ErrUnitMismatch: a posting's amount is not in its account's unit.
-	ErrUnitMismatch = errors.New("ledger: posting unit differs from account unit")
+	ErrTooManyPostings = coprod.NewError("TOO_MANY_POSTINGS", "ledger: too many postings")
+	// ErrUnitMismatch: a posting's amount is not in its account's unit, or
+	// an amount's unit differs from a limit's. It is coprod.ErrUnitMismatch,
+	// the module's one unit-mismatch error.
+	ErrUnitMismatch = coprod.ErrUnitMismatch
 	// ErrUnbalanced: a transaction's postings do not sum to zero in every
 	// unit.
-	ErrUnbalanced = errors.New("ledger: postings do not balance")
+	ErrUnbalanced = coprod.NewError("UNBALANCED", "ledger: postings do not balance")
 	// ErrMixedBooks: a transaction posts to memorandum and financial
 	// accounts at once; unpaid labour and in-kind value never mix with
 	// cash.
-	ErrMixedBooks = errors.New("ledger: memorandum and financial accounts in one transaction")
+	ErrMixedBooks = coprod.NewError("MIXED_BOOKS", "ledger: memorandum and financial accounts in one transaction")
 	// ErrIdempotencyConflict: a transaction ID was used before with
 	// different content.
-	ErrIdempotencyConflict = errors.New("ledger: transaction id reused with different content")
+	ErrIdempotencyConflict = coprod.NewError("IDEMPOTENCY_CONFLICT", "ledger: transaction id reused with different content")
 	// ErrUnknownTransaction: a reversal or query names no recorded
 	// transaction.
-	ErrUnknownTransaction = errors.New("ledger: unknown transaction")
+	ErrUnknownTransaction = coprod.NewError("UNKNOWN_TRANSACTION", "ledger: unknown transaction")
 	// ErrAlreadyReversed: the transaction was reversed before.
-	ErrAlreadyReversed = errors.New("ledger: transaction already reversed")
+	ErrAlreadyReversed = coprod.NewError("ALREADY_REVERSED", "ledger: transaction already reversed")
 	// ErrNotReversible: a reversal cannot itself be reversed; post a new
 	// transaction instead.
-	ErrNotReversible = errors.New("ledger: a reversal cannot be reversed")
+	ErrNotReversible = coprod.NewError("NOT_REVERSIBLE", "ledger: a reversal cannot be reversed")
 	// ErrUnknownHold: a hold operation names no recorded hold.
-	ErrUnknownHold = errors.New("ledger: unknown hold")
+	ErrUnknownHold = coprod.NewError("UNKNOWN_HOLD", "ledger: unknown hold")
 	// ErrHoldResolved: the hold was already posted, voided or expired.
-	ErrHoldResolved = errors.New("ledger: hold already resolved")
+	ErrHoldResolved = coprod.NewError("HOLD_RESOLVED", "ledger: hold already resolved")
 	// ErrOverHold: a capture asks for more than the hold holds.
-	ErrOverHold = errors.New("ledger: capture exceeds hold")
+	ErrOverHold = coprod.NewError("OVER_HOLD", "ledger: capture exceeds hold")
 	// ErrHoldNotExpired: a hold is expired before its expiry time.
-	ErrHoldNotExpired = errors.New("ledger: hold has not expired")
+	ErrHoldNotExpired = coprod.NewError("HOLD_NOT_EXPIRED", "ledger: hold has not expired")
 	// ErrNotAuthorized: the Authorizer refused a formal transaction; the
 	// authorizer's own error is wrapped too.
-	ErrNotAuthorized = errors.New("ledger: not authorized")
+	ErrNotAuthorized = coprod.NewError("NOT_AUTHORIZED", "ledger: not authorized")
 	// ErrDiscretionary: a strict ledger refuses a transaction made on one
 	// person's discretion rather than under an instrument.
-	ErrDiscretionary = errors.New("ledger: discretionary transaction refused by strict ledger")
+	ErrDiscretionary = coprod.NewError("DISCRETIONARY_REFUSED", "ledger: discretionary transaction refused by strict ledger")
 	// ErrAllocation: Allocate was given no weights, a negative weight, only
 	// zero weights, too many weights or an unknown mode.
-	ErrAllocation = errors.New("ledger: invalid allocation")
+	ErrAllocation = coprod.NewError("INVALID_ALLOCATION", "ledger: invalid allocation")
 	// ErrInvalidLabour: a labour record is malformed (hours not in hours,
 	// rate or range not in money, low above high, fractional hours for
 	// time credits).
-	ErrInvalidLabour = errors.New("ledger: invalid labour record")
+	ErrInvalidLabour = coprod.NewError("INVALID_LABOUR", "ledger: invalid labour record")
 	// ErrInvalidArgument: a query was given an argument it cannot use,
 	// such as a nil Classifier.
-	ErrInvalidArgument = errors.New("ledger: invalid argument")
+	ErrInvalidArgument = coprod.NewError("INVALID_ARGUMENT", "ledger: invalid argument")
 	// ErrJournal: the journal writer failed; the record was not applied.
-	ErrJournal = errors.New("ledger: journal write failed")
+	ErrJournal = coprod.NewError("JOURNAL_WRITE_FAILED", "ledger: journal write failed")
 	// ErrCorruptJournal: Verify or Replay found a line that is not what the
 	// ledger wrote. The *JournalError says which.
-	ErrCorruptJournal = errors.New("ledger: corrupt journal")
+	ErrCorruptJournal = coprod.NewError("CORRUPT_JOURNAL", "ledger: corrupt journal")
 )
 
 // RecordError says which record was refused and why; Unwrap gives the

@@ -11,6 +11,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -102,7 +103,11 @@ func run(w io.Writer) error {
 		_, err := l.Post(s.tx)
 		status := "recorded"
 		if err != nil {
-			status = "refused: " + string(governance.CodeOf(err))
+			status = "refused: " + string(coprod.CodeOf(err))
+			var denied *governance.DeniedError
+			if errors.As(err, &denied) {
+				status += " (" + string(denied.Reasons[0].Code) + ")"
+			}
 		}
 		fmt.Fprintf(w, "%-52s %s\n", s.what, status)
 	}
