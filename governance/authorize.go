@@ -2,6 +2,7 @@ package governance
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -9,10 +10,22 @@ import (
 	"github.com/google/uuid"
 )
 
+// Limits on one request and one denial.
+const (
+	// MaxRequestParties bounds the beneficiaries and the payers of one
+	// request.
+	MaxRequestParties = 64
+	// MaxReasons bounds the reasons a denial lists; Decision.Omitted
+	// counts the distinct reasons left out beyond it.
+	MaxReasons = 64
+)
+
 // Usage reports what has already been spent under a mandate or delegation
-// (including under every delegation below it) within period. Authorize
-// calls it for each link of a path that has a cumulative limit; the
-// register never reads spending itself. A ledger can serve it.
+// (including under every delegation below it) within period, the span of
+// the link's Period that contains the request's time. Authorize calls it
+// for each link of a candidate path that has a cumulative limit, never
+// while the register's lock is held, and at most once per link and
+// request. A ledger serves it: ledger.Ledger keeps these totals itself.
 type Usage interface {
 	Spent(link uuid.UUID, period coprod.Window) (coprod.Amount, error)
 }
@@ -33,18 +46,40 @@ type Request struct {
 	// Amount is what the action spends; the zero Amount means no money is
 	// involved, and limits do not apply.
 	Amount coprod.Amount
-	// Beneficiary, if set, is the party who gains: a requester or approver
-	// with a declared interest in it is refused.
-	Beneficiary coprod.PartyID
-	// Approvers are co-signatories. Above a joint-authorisation threshold
-	// at least one must be authorised for the request in their own right.
+	// Beneficiaries are the parties who gain. A requester or approver with
+	// a declared interest in one is refused; a requester who is one needs
+	// an independent second signatory (no one approves a payment to
+	// themselves), and an approver who is one does not count as a
+	// signatory.
+	Beneficiaries []coprod.PartyID
+	// Payers are the parties whose money the action spends. Each must hold
+	// a link on the proof path: nobody spends another party's money on
+	// authority that party never gave.
+	Payers []coprod.PartyID
+	// Approvers are co-signatories. Above a joint-authorisation threshold,
+	// and for a payment to the requester, at least one must be authorised
+	// for the request in their own right, independently of the requester:
+	// by a path on which the requester holds no link.
 	Approvers []coprod.PartyID
 	// Via, if set, requires the proof path to end in this mandate or
 	// delegation: the instrument the action claims to be made under.
 	Via uuid.UUID
+	// Effective, if set, is a second instant at which every link of the
+	// path must be in force: when a back-dated or future-dated record
+	// takes effect. Authorize's own time argument is when the decision is
+	// recorded.
+	Effective time.Time
+	// Location is where the calendar periods of cumulative limits begin
+	// and end (a UK financial year starts at midnight London time); nil
+	// means UTC.
+	Location *time.Location
 	// Usage supplies spending so far, for cumulative limits. A path with a
 	// cumulative limit is refused with USAGE_UNAVAILABLE when it is nil.
 	Usage Usage
+
+	// capsElsewhere is set by Permit: the ledger enforces cumulative
+	// limits itself, under its own lock, as it commits.
+	capsElsewhere bool
 }
 
 // Authority is the effective authority a proof path confers: the leaf's
@@ -75,15 +110,17 @@ func (r Reason) Err() error { return sentinelFor(r.Code) }
 //
 // On allow, Path is the proof path from the root mandate to the actor's
 // link and Effective is the authority it confers. On deny, Reasons lists
-// every reason found, on every path the actor holds, and Path is the
-// nearest path: the one that failed for the fewest reasons, i.e. the one
-// that would have worked had those reasons not held (nil when the actor
-// holds nothing in the scope).
+// every distinct reason found (by code, link and party), on every path the
+// actor holds, up to MaxReasons, with Omitted counting the rest; Path is
+// the nearest path: the one that failed for the fewest reasons, i.e. the
+// one that would have worked had those reasons not held (nil when the
+// actor holds nothing in the scope).
 type Decision struct {
 	Allowed   bool      `json:"allowed"`
 	Path      []Link    `json:"path,omitempty"`
 	Effective Authority `json:"effective,omitzero"`
 	Reasons   []Reason  `json:"reasons,omitempty"`
+	Omitted   int       `json:"omitted,omitempty"`
 }
 
 // Err returns nil for an allowed decision and a *DeniedError otherwise.
@@ -91,13 +128,14 @@ func (d Decision) Err() error {
 	if d.Allowed {
 		return nil
 	}
-	return &DeniedError{Reasons: d.Reasons}
+	return &DeniedError{Reasons: d.Reasons, Omitted: d.Omitted}
 }
 
 // DeniedError carries the reasons of a denial. It matches ErrDenied and
 // the sentinel of every reason with errors.Is.
 type DeniedError struct {
 	Reasons []Reason
+	Omitted int
 }
 
 func (e *DeniedError) Error() string {
@@ -113,6 +151,9 @@ func (e *DeniedError) Error() string {
 		b.WriteString(": ")
 		b.WriteString(r.Message)
 	}
+	if e.Omitted > 0 {
+		fmt.Fprintf(&b, "; and %d more", e.Omitted)
+	}
 	return b.String()
 }
 
@@ -127,7 +168,7 @@ func (e *DeniedError) Unwrap() []error {
 	return errs
 }
 
-func validateRequest(req Request) (Reason, bool) {
+func validateRequest(req *Request) (Reason, bool) {
 	bad := func(format string, args ...any) (Reason, bool) {
 		return Reason{Code: CodeInvalidRequest, Message: fmt.Sprintf(format, args...)}, false
 	}
@@ -135,68 +176,181 @@ func validateRequest(req Request) (Reason, bool) {
 	case req.Actor == uuid.Nil:
 		return bad("no actor")
 	case !req.Scope.Valid():
-		return bad("invalid scope %q", string(req.Scope))
+		return bad("invalid scope %q", truncate(string(req.Scope)))
 	case req.Amount.IsNegative():
 		return bad("negative amount %s", req.Amount)
 	case len(req.Approvers) > MaxApprovers:
 		return bad("more than %d approvers", MaxApprovers)
+	case len(req.Beneficiaries) > MaxRequestParties || len(req.Payers) > MaxRequestParties:
+		return bad("more than %d beneficiaries or payers", MaxRequestParties)
 	}
 	return Reason{}, true
 }
 
-// Authorize decides whether req is within authority at time at, and proves
-// or refutes it.
+// truncate shortens hostile input before it goes into a message.
+func truncate(s string) string {
+	const n = 64
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+// Authorize decides whether req is within authority at time at, the time
+// the decision is recorded, and proves or refutes it.
 //
 // A path is valid when every link on it, from the actor's mandate or
-// delegation up to the root mandate, is in its window at at, is not revoked
-// by at, has not had the requested scope reassumed, admits the amount under
-// its transaction limit and, given req.Usage, under its cumulative limit for
-// the current period; a delegated path never reaches a reserved matter.
-// Revoking or expiring a link breaks only the paths through it: another
-// valid path still authorises. Above a joint-authorisation threshold a
-// second signatory authorised in their own right must be among the
-// approvers. Self-approval, a duplicated signatory and a declared interest
-// in the beneficiary are refused whatever the path.
+// delegation up to the root mandate, is in its window at at (and at
+// req.Effective, if set), is not revoked by then, has not had the
+// requested scope reassumed, admits the amount under its transaction limit
+// and, given req.Usage, under its cumulative limit for the period
+// containing at; a delegated path never reaches a reserved matter, and
+// every payer holds a link on it. An amount in another unit than a limit
+// or threshold on the path is refused (UNIT_MISMATCH): every comparison
+// that cannot be made denies. Revoking or expiring a link breaks only the
+// paths through it: another valid path still authorises.
+//
+// Above a joint-authorisation threshold, and when the actor is a
+// beneficiary, an independent second signatory must be among the
+// approvers: one authorised alone, by a path on which the actor holds no
+// link, who is not a beneficiary. Self-approval, a duplicated signatory
+// and a declared interest in a beneficiary are refused whatever the path.
 //
 // When the actor holds several valid paths, the shortest proves the
 // request, and among equals the first recorded. An allowed request
-// allocates only the proof path.
+// allocates only the proof path. req.Usage is called without the
+// register's lock held, once per capped link.
 func (r *Register) Authorize(req Request, at time.Time) Decision {
-	if reason, ok := validateRequest(req); !ok {
+	if reason, ok := validateRequest(&req); !ok {
 		return Decision{Reasons: []Reason{reason}}
 	}
+	e := evaluation{r: r, req: &req, at: at}
 	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if r.requestFaults(&req, at, nil) {
-		for _, l := range r.held[req.Actor] {
-			if !l.Scope.Covers(req.Scope) || (req.Via != uuid.Nil && l.ID != req.Via) {
-				continue
-			}
-			ok, joint := r.pathOK(l, &req, at)
-			if ok && (!joint || r.cosigned(&req, at)) {
-				return Decision{Allowed: true, Path: proofPath(l), Effective: l.eff}
+	d, needUsage := e.allow()
+	r.mu.RUnlock()
+	if d.Allowed {
+		return d
+	}
+	var usage map[uuid.UUID]spent
+	if req.Usage != nil && req.Amount.IsSet() && !req.capsElsewhere {
+		// Some path has a cumulative limit: find what was spent without
+		// holding the lock, then decide again with the answers.
+		r.mu.RLock()
+		links := e.cappedLinks()
+		r.mu.RUnlock()
+		usage = fetchUsage(&req, at, links)
+		e.usage = usage
+		if needUsage {
+			r.mu.RLock()
+			d, _ = e.allow()
+			r.mu.RUnlock()
+			if d.Allowed {
+				return d
 			}
 		}
 	}
-	return r.deny(&req, at)
+	// A denial allocates freely; its own copy keeps the request of an
+	// allowed call on the stack.
+	dreq := req
+	de := evaluation{r: r, req: &dreq, at: at, usage: usage}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return de.deny()
+}
+
+// spent is one answer from the caller's Usage.
+type spent struct {
+	amount coprod.Amount
+	err    error
+}
+
+// fetchUsage asks the caller's Usage about each capped link once. It runs
+// without the register's lock; the links' limits and periods never change
+// after creation, so reading them needs none.
+func fetchUsage(req *Request, at time.Time, links []*link) map[uuid.UUID]spent {
+	out := make(map[uuid.UUID]spent, len(links))
+	for _, l := range links {
+		if _, done := out[l.ID]; done {
+			continue
+		}
+		a, err := req.Usage.Spent(l.ID, l.period.Span(at, l.window, req.Location))
+		out[l.ID] = spent{a, err}
+	}
+	return out
+}
+
+// evaluation is one Authorize call's working state. Each party's own
+// authority is worked out at most once.
+type evaluation struct {
+	r     *Register
+	req   *Request
+	at    time.Time
+	usage map[uuid.UUID]spent // nil until fetched
+
+	cosignDone bool
+	cosign     bool
+}
+
+// allow looks for a valid path, allocation-free but for the proof path.
+// It reports whether some path failed only for want of usage figures.
+func (e *evaluation) allow() (Decision, bool) {
+	r, req := e.r, e.req
+	if !r.requestFaults(req, e.at, nil) {
+		return Decision{}, false
+	}
+	selfPay := slices.Contains(req.Beneficiaries, req.Actor)
+	needUsage := false
+	for _, l := range r.held[req.Actor] {
+		if !l.Scope.Covers(req.Scope) || (req.Via != uuid.Nil && l.ID != req.Via) {
+			continue
+		}
+		ok, joint, wait := e.pathOK(l, uuid.Nil)
+		needUsage = needUsage || wait
+		if ok && ((!joint && !selfPay) || e.cosigned()) {
+			return Decision{Allowed: true, Path: proofPath(l), Effective: l.eff}, false
+		}
+	}
+	return Decision{}, needUsage && e.usage == nil
+}
+
+// cappedLinks lists the links with cumulative limits on every path the
+// actor and the approvers hold in the scope.
+func (e *evaluation) cappedLinks() []*link {
+	var out []*link
+	for _, p := range append([]coprod.PartyID{e.req.Actor}, e.req.Approvers...) {
+		for _, leaf := range e.r.held[p] {
+			if !leaf.Scope.Covers(e.req.Scope) {
+				continue
+			}
+			for l := leaf; l != nil; l = l.parent {
+				if l.cum.IsSet() {
+					out = append(out, l)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // requestFaults checks what is wrong with a request whatever the path:
 // conflicts of interest, self-approval, duplicate signatories. It reports
-// whether the request is free of them; with out non-nil it appends every
+// whether the request is free of them; with out non-nil it adds every
 // fault.
-func (r *Register) requestFaults(req *Request, at time.Time, out *[]Reason) bool {
+func (r *Register) requestFaults(req *Request, at time.Time, out *reasonSet) bool {
 	ok := true
 	add := func(reason Reason) {
 		ok = false
 		if out != nil {
-			*out = append(*out, reason)
+			out.add(reason)
 		}
 	}
-	if req.Beneficiary != uuid.Nil {
-		if in := r.interestIn(req.Actor, req.Beneficiary, at); in != nil {
+	for _, b := range req.Beneficiaries {
+		if in := r.interestIn(req.Actor, b, at); in != nil {
 			add(Reason{Code: CodeConflictOfInterest, Party: req.Actor,
-				Message: fmt.Sprintf("requester declared a %s interest in the beneficiary (%s)", in.Category, in.ID)})
+				Message: fmt.Sprintf("requester declared a %s interest in beneficiary %s (%s)", in.Category, r.partyName(b), in.ID)})
+		}
+		if !ok && out == nil {
+			return false
 		}
 	}
 	for i, a := range req.Approvers {
@@ -205,10 +359,12 @@ func (r *Register) requestFaults(req *Request, at time.Time, out *[]Reason) bool
 			add(Reason{Code: CodeSelfApproval, Party: a, Message: "the requester cannot approve their own request"})
 		case indexOf(req.Approvers[:i], a) >= 0:
 			add(Reason{Code: CodeDuplicateSignatory, Party: a, Message: "the same person cannot sign twice"})
-		case req.Beneficiary != uuid.Nil:
-			if in := r.interestIn(a, req.Beneficiary, at); in != nil {
-				add(Reason{Code: CodeApproverConflict, Party: a,
-					Message: fmt.Sprintf("approver declared a %s interest in the beneficiary (%s)", in.Category, in.ID)})
+		default:
+			for _, b := range req.Beneficiaries {
+				if in := r.interestIn(a, b, at); in != nil {
+					add(Reason{Code: CodeApproverConflict, Party: a,
+						Message: fmt.Sprintf("approver declared a %s interest in beneficiary %s (%s)", in.Category, r.partyName(b), in.ID)})
+				}
 			}
 		}
 		if !ok && out == nil {
@@ -237,78 +393,155 @@ func (r *Register) interestIn(holder, party coprod.PartyID, at time.Time) *Inter
 	return nil
 }
 
+// inForce reports whether l itself is unrevoked and has not had scope
+// reassumed at t.
+func (l *link) inForce(t time.Time, scope Scope) bool {
+	if l.revoked != nil && !t.Before(l.revoked.At) {
+		return false
+	}
+	for i := range l.reassumed {
+		if ra := &l.reassumed[i]; !t.Before(ra.At) && ra.Scope.Overlaps(scope) {
+			return false
+		}
+	}
+	return true
+}
+
+// exceeds compares an amount with an optional limit, failing closed: an
+// amount in another unit exceeds every limit.
+func exceeds(amount, limit coprod.Amount) bool {
+	if !limit.IsSet() {
+		return false
+	}
+	c, err := amount.Cmp(limit)
+	return err != nil || c > 0
+}
+
 // pathOK is the allocation-free check behind an allowed request. The
 // register only holds children no wider than their parents, so the leaf's
 // effective authority (precomputed at creation) stands for every link's
 // window, transaction limit and joint threshold; only what can change after
-// creation (revocations, reassumptions) and what depends on the caller
-// (cumulative usage) is checked link by link. It must agree with
-// pathReasons, which names the link that broke; a test holds them together.
-// It also reports whether the amount is above a joint threshold.
-func (r *Register) pathOK(leaf *link, req *Request, at time.Time) (ok, joint bool) {
-	e := &leaf.eff
-	if !e.Window.Contains(at) {
-		return false, false
+// creation (revocations, reassumptions) and what depends on the request
+// (usage, payers) is checked link by link. It must agree with pathReasons,
+// which names the link that broke; a test holds them together.
+//
+// It reports whether the amount is above a joint threshold, and whether
+// the path failed only for want of usage figures not yet fetched. With
+// excluded set, a path on which that party holds a link is invalid: the
+// test of a signatory's independence.
+func (e *evaluation) pathOK(leaf *link, excluded coprod.PartyID) (ok, joint, wait bool) {
+	req, at := e.req, e.at
+	eff := &leaf.eff
+	if !eff.Window.Contains(at) || (!req.Effective.IsZero() && !eff.Window.Contains(req.Effective)) {
+		return false, false, false
 	}
 	amount := req.Amount
 	if amount.IsSet() {
-		if e.TransactionLimit.IsSet() {
-			if c, err := amount.Cmp(e.TransactionLimit); err != nil || c > 0 {
-				return false, false
-			}
+		if exceeds(amount, eff.TransactionLimit) {
+			return false, false, false
 		}
-		if e.JointThreshold.IsSet() {
-			c, err := amount.Cmp(e.JointThreshold)
-			joint = err == nil && c > 0
+		if eff.JointThreshold.IsSet() {
+			c, err := amount.Cmp(eff.JointThreshold)
+			if err != nil {
+				return false, false, false
+			}
+			joint = c > 0
+		}
+		if eff.CumulativeLimit.IsSet() && eff.CumulativeLimit.Unit() != amount.Unit() {
+			return false, false, false
 		}
 	}
+	payers := 0
 	for l := leaf; l != nil; l = l.parent {
-		if l.revoked != nil && !at.Before(l.revoked.At) {
-			return false, false
+		if !l.inForce(at, req.Scope) || (!req.Effective.IsZero() && !l.inForce(req.Effective, req.Scope)) {
+			return false, false, false
 		}
-		for i := range l.reassumed {
-			if ra := &l.reassumed[i]; !at.Before(ra.At) && ra.Scope.Overlaps(req.Scope) {
-				return false, false
+		if l.To == excluded {
+			return false, false, false
+		}
+		if slices.Contains(req.Payers, l.To) {
+			payers++
+		}
+		if amount.IsSet() && l.cum.IsSet() && !req.capsElsewhere {
+			if req.Usage == nil {
+				return false, false, false
+			}
+			if e.usage == nil {
+				wait = true
+				continue
+			}
+			if !e.cumulativeOK(l, nil) {
+				return false, false, false
 			}
 		}
-		if amount.IsSet() && l.cum.IsSet() && !r.cumulativeOK(l, req, at, nil) {
-			return false, false
-		}
+	}
+	if wait {
+		return false, false, true
+	}
+	if payers < len(req.Payers) && !e.payersOnPath(leaf) {
+		return false, false, false
 	}
 	if leaf.depth > 1 {
 		for _, res := range leaf.root.reserved {
 			if res.Overlaps(req.Scope) {
-				return false, false
+				return false, false, false
 			}
 		}
 	}
-	return true, joint
+	return true, joint, false
+}
+
+// payersOnPath reports whether every payer holds a link on the path; the
+// count in pathOK is only a fast pre-check (a party may hold two links).
+func (e *evaluation) payersOnPath(leaf *link) bool {
+	for _, p := range e.req.Payers {
+		if !onPath(leaf, p) {
+			return false
+		}
+	}
+	return true
+}
+
+func onPath(leaf *link, party coprod.PartyID) bool {
+	for l := leaf; l != nil; l = l.parent {
+		if l.To == party {
+			return true
+		}
+	}
+	return false
 }
 
 // pathReasons checks every link from leaf up to its root mandate and
-// appends a reason for every fault, naming the link. It returns the link
+// adds a reason for every fault, naming the link. It returns the link
 // nearest the leaf whose joint-authorisation threshold the amount exceeds,
 // if any.
-func (r *Register) pathReasons(leaf *link, req *Request, at time.Time, out *[]Reason) (joint *link) {
+func (e *evaluation) pathReasons(leaf *link, out *reasonSet) (joint *link) {
+	req, at := e.req, e.at
 	fail := func(l *link, code Code, format string, args ...any) {
-		*out = append(*out, Reason{Code: code, Link: l.ID, Message: fmt.Sprintf(format, args...)})
+		out.add(Reason{Code: code, Link: l.ID, Message: fmt.Sprintf(format, args...)})
 	}
 	amount := req.Amount
+	instants := []time.Time{at}
+	if !req.Effective.IsZero() && !req.Effective.Equal(at) {
+		instants = append(instants, req.Effective)
+	}
 	for l := leaf; l != nil; l = l.parent {
-		if l.revoked != nil && !at.Before(l.revoked.At) {
-			fail(l, CodeRevoked, "%s %s revoked at %s: %s", l.Kind, l.ID, l.revoked.At.Format(time.RFC3339), l.revoked.Reason)
-		}
-		for i := range l.reassumed {
-			ra := &l.reassumed[i]
-			if !at.Before(ra.At) && ra.Scope.Overlaps(req.Scope) {
-				fail(l, CodeReassumed, "%s reassumed by the delegator at %s", ra.Scope, ra.At.Format(time.RFC3339))
+		for _, t := range instants {
+			if l.revoked != nil && !t.Before(l.revoked.At) {
+				fail(l, CodeRevoked, "%s %s revoked at %s: %s", l.Kind, l.ID, l.revoked.At.Format(time.RFC3339), l.revoked.Reason)
 			}
-		}
-		if !l.window.NotBefore.IsZero() && at.Before(l.window.NotBefore) {
-			fail(l, CodeNotYetValid, "%s %s valid from %s", l.Kind, l.ID, l.window.NotBefore.Format(time.RFC3339))
-		}
-		if l.window.Expired(at) {
-			fail(l, CodeExpired, "%s %s expired at %s", l.Kind, l.ID, l.window.Expires.Format(time.RFC3339))
+			for i := range l.reassumed {
+				ra := &l.reassumed[i]
+				if !t.Before(ra.At) && ra.Scope.Overlaps(req.Scope) {
+					fail(l, CodeReassumed, "%s reassumed by the delegator at %s", ra.Scope, ra.At.Format(time.RFC3339))
+				}
+			}
+			if !l.window.NotBefore.IsZero() && t.Before(l.window.NotBefore) {
+				fail(l, CodeNotYetValid, "%s %s valid from %s", l.Kind, l.ID, l.window.NotBefore.Format(time.RFC3339))
+			}
+			if l.window.Expired(t) {
+				fail(l, CodeExpired, "%s %s expired at %s", l.Kind, l.ID, l.window.Expires.Format(time.RFC3339))
+			}
 		}
 		if l.Kind == KindMandate && leaf != l {
 			for _, res := range l.reserved {
@@ -320,73 +553,95 @@ func (r *Register) pathReasons(leaf *link, req *Request, at time.Time, out *[]Re
 		if !amount.IsSet() {
 			continue
 		}
-		if l.tx.IsSet() {
-			if c, err := amount.Cmp(l.tx); err != nil {
-				fail(l, CodeUnitMismatch, "amount in %s, transaction limit in %s", amount.Unit(), l.tx.Unit())
-			} else if c > 0 {
-				fail(l, CodeOverLimit, "%s is above the transaction limit %s of %s %s", amount, l.tx, l.Kind, l.ID)
+		for _, lim := range [...]struct {
+			limit coprod.Amount
+			what  string
+		}{{l.tx, "transaction limit"}, {l.cum, "cumulative limit"}, {l.joint, "joint-authorisation threshold"}} {
+			if lim.limit.IsSet() && lim.limit.Unit() != amount.Unit() {
+				fail(l, CodeUnitMismatch, "amount in %s, %s of %s %s in %s", amount.Unit(), lim.what, l.Kind, l.ID, lim.limit.Unit())
 			}
 		}
-		if l.cum.IsSet() {
-			r.cumulativeOK(l, req, at, out)
+		if exceeds(amount, l.tx) && l.tx.Unit() == amount.Unit() {
+			fail(l, CodeOverLimit, "%s is above the transaction limit %s of %s %s", amount, l.tx, l.Kind, l.ID)
 		}
-		if l.joint.IsSet() && joint == nil {
-			if c, err := amount.Cmp(l.joint); err == nil && c > 0 {
+		if l.cum.IsSet() && l.cum.Unit() == amount.Unit() && !req.capsElsewhere {
+			e.cumulativeOK(l, out)
+		}
+		if l.joint.IsSet() && joint == nil && l.joint.Unit() == amount.Unit() {
+			if c, _ := amount.Cmp(l.joint); c > 0 {
 				joint = l
 			}
+		}
+	}
+	for _, p := range req.Payers {
+		if !onPath(leaf, p) {
+			out.add(Reason{Code: CodeForeignAccount, Link: leaf.ID, Party: p,
+				Message: fmt.Sprintf("the money is %s's, who holds no link on the path through %s %s", e.r.partyName(p), leaf.Kind, leaf.ID)})
 		}
 	}
 	return joint
 }
 
-// cumulativeOK checks l's cumulative limit against the caller's usage for
-// the period containing at. With out non-nil it appends the reason.
-func (r *Register) cumulativeOK(l *link, req *Request, at time.Time, out *[]Reason) bool {
+// cumulativeOK checks l's cumulative limit against the usage fetched for
+// it. With out non-nil it adds the reason.
+func (e *evaluation) cumulativeOK(l *link, out *reasonSet) bool {
+	req := e.req
 	fail := func(code Code, format string, args ...any) bool {
 		if out != nil {
-			*out = append(*out, Reason{Code: code, Link: l.ID, Message: fmt.Sprintf(format, args...)})
+			out.add(Reason{Code: code, Link: l.ID, Message: fmt.Sprintf(format, args...)})
 		}
 		return false
 	}
 	if req.Usage == nil {
 		return fail(CodeUsageUnavailable, "%s %s has a cumulative limit of %s and the request supplies no usage", l.Kind, l.ID, l.cum)
 	}
-	span := l.period.Span(at, l.window)
-	spent, err := req.Usage.Spent(l.ID, span)
-	if err != nil {
-		return fail(CodeUsageUnavailable, "usage of %s %s: %v", l.Kind, l.ID, err)
+	u, ok := e.usage[l.ID]
+	if !ok {
+		return fail(CodeUsageUnavailable, "no usage figure for %s %s", l.Kind, l.ID)
 	}
-	total, err := spent.Add(req.Amount)
+	if u.err != nil {
+		return fail(CodeUsageUnavailable, "usage of %s %s: %v", l.Kind, l.ID, u.err)
+	}
+	total, err := u.amount.Add(req.Amount)
 	if err != nil {
-		return fail(CodeUnitMismatch, "usage in %s, amount in %s", spent.Unit(), req.Amount.Unit())
+		return fail(CodeUnitMismatch, "usage in %s, amount in %s", u.amount.Unit(), req.Amount.Unit())
 	}
 	if c, err := total.Cmp(l.cum); err != nil {
 		return fail(CodeUnitMismatch, "amount in %s, cumulative limit in %s", total.Unit(), l.cum.Unit())
 	} else if c > 0 {
 		return fail(CodeOverCumulative, "%s already spent in %s plus %s passes the cumulative limit %s of %s %s",
-			spent, span, req.Amount, l.cum, l.Kind, l.ID)
+			u.amount, l.period.Span(e.at, l.window, req.Location), req.Amount, l.cum, l.Kind, l.ID)
 	}
 	return true
 }
 
-// cosigned reports whether some approver other than the actor is
-// authorised for the request in their own right (a second signature does
-// not itself need a third).
-func (r *Register) cosigned(req *Request, at time.Time) bool {
-	for _, a := range req.Approvers {
-		if a != req.Actor && r.authorisedAlone(a, req, at) {
-			return true
+// cosigned reports, working it out once, whether an independent second
+// signatory approved: an approver other than the actor, not a
+// beneficiary, authorised alone by a path on which the actor holds no
+// link.
+func (e *evaluation) cosigned() bool {
+	if !e.cosignDone {
+		e.cosignDone = true
+		for _, a := range e.req.Approvers {
+			if e.independent(a) {
+				e.cosign = true
+				break
+			}
 		}
 	}
-	return false
+	return e.cosign
 }
 
-func (r *Register) authorisedAlone(party coprod.PartyID, req *Request, at time.Time) bool {
-	for _, l := range r.held[party] {
-		if !l.Scope.Covers(req.Scope) {
+// independent reports whether approver a counts as a second signatory.
+func (e *evaluation) independent(a coprod.PartyID) bool {
+	if a == e.req.Actor || slices.Contains(e.req.Beneficiaries, a) {
+		return false
+	}
+	for _, l := range e.r.held[a] {
+		if !l.Scope.Covers(e.req.Scope) {
 			continue
 		}
-		if ok, _ := r.pathOK(l, req, at); ok {
+		if ok, _, _ := e.pathOK(l, e.req.Actor); ok {
 			return true
 		}
 	}
@@ -431,86 +686,112 @@ func lower(a, b coprod.Amount) coprod.Amount {
 	return a
 }
 
-// attempt is one candidate path examined by deny.
-type attempt struct {
-	leaf    *link
-	reasons []Reason
+// reasonSet collects distinct reasons (by code, link and party) up to
+// MaxReasons, unless uncapped, and counts the distinct ones left out.
+type reasonSet struct {
+	list     []Reason
+	seen     map[reasonKey]struct{}
+	omitted  int
+	uncapped bool
 }
 
-// deny examines every path the actor holds, collecting every reason, and
-// picks the nearest one.
-func (r *Register) deny(req *Request, at time.Time) Decision {
-	var reasons []Reason
-	r.requestFaults(req, at, &reasons)
-	var best *attempt
+type reasonKey struct {
+	code  Code
+	link  uuid.UUID
+	party coprod.PartyID
+}
+
+func (s *reasonSet) add(r Reason) {
+	k := reasonKey{r.Code, r.Link, r.Party}
+	if s.seen == nil {
+		s.seen = make(map[reasonKey]struct{})
+	}
+	if _, dup := s.seen[k]; dup {
+		return
+	}
+	s.seen[k] = struct{}{}
+	if s.uncapped || len(s.list) < MaxReasons {
+		s.list = append(s.list, r)
+	} else {
+		s.omitted++
+	}
+}
+
+// deny examines every path the actor holds, collecting every distinct
+// reason, and picks the nearest one. Its cost is in proportion to the
+// paths of the actor and of each approver times their depth.
+func (e *evaluation) deny() Decision {
+	r, req := e.r, e.req
+	var reasons reasonSet
+	r.requestFaults(req, e.at, &reasons)
+	var best *link
+	bestN := 0
 	covering := 0
-	cosigned := r.cosigned(req, at)
+	selfPay := slices.Contains(req.Beneficiaries, req.Actor)
+	var independent []bool // per approver, worked out once when needed
 	for _, l := range r.held[req.Actor] {
 		if !l.Scope.Covers(req.Scope) {
 			continue
 		}
 		covering++
-		a := attempt{leaf: l}
+		own := reasonSet{uncapped: true}
 		if req.Via != uuid.Nil && l.ID != req.Via {
-			a.reasons = append(a.reasons, Reason{Code: CodeNotInstrument, Link: l.ID,
+			own.add(Reason{Code: CodeNotInstrument, Link: l.ID,
 				Message: fmt.Sprintf("%s %s is not the named instrument %s", l.Kind, l.ID, req.Via)})
 		}
-		joint := r.pathReasons(l, req, at, &a.reasons)
-		if joint != nil && !cosigned {
-			a.reasons = append(a.reasons, Reason{Code: CodeJointRequired, Link: joint.ID,
-				Message: fmt.Sprintf("%s is above the joint-authorisation threshold %s of %s %s: a second authorised signatory must approve",
-					req.Amount, joint.joint, joint.Kind, joint.ID)})
-			for _, p := range req.Approvers {
-				if p != req.Actor && !r.authorisedAlone(p, req, at) {
-					a.reasons = append(a.reasons, Reason{Code: CodeApproverNoAuthority, Party: p,
-						Message: "approver holds no authority for this request in their own right"})
+		joint := e.pathReasons(l, &own)
+		if (joint != nil || selfPay) && !e.cosigned() {
+			if joint != nil {
+				own.add(Reason{Code: CodeJointRequired, Link: joint.ID,
+					Message: fmt.Sprintf("%s is above the joint-authorisation threshold %s of %s %s: an independent second signatory must approve",
+						req.Amount, joint.joint, joint.Kind, joint.ID)})
+			}
+			if selfPay {
+				own.add(Reason{Code: CodeSelfPayment, Party: req.Actor,
+					Message: "the requester gains from the payment: an independent second signatory must approve"})
+			}
+			if independent == nil {
+				independent = make([]bool, len(req.Approvers))
+				for i, p := range req.Approvers {
+					independent[i] = e.independent(p)
+				}
+			}
+			for i, p := range req.Approvers {
+				switch {
+				case p == req.Actor || independent[i]:
+				case slices.Contains(req.Beneficiaries, p):
+					own.add(Reason{Code: CodeSelfPayment, Party: p, Message: "an approver who gains from the payment does not count as a signatory"})
+				default:
+					own.add(Reason{Code: CodeApproverNoAuthority, Party: p,
+						Message: "approver holds no authority for this request in their own right, independently of the requester"})
 				}
 			}
 		}
-		reasons = appendNew(reasons, a.reasons)
-		if best == nil || nearer(&a, best) {
-			best = &a
+		n := len(own.list)
+		for _, x := range own.list {
+			reasons.add(x)
+		}
+		if best == nil || n < bestN || (n == bestN && (l.depth < best.depth || (l.depth == best.depth && l.seq < best.seq))) {
+			best, bestN = l, n
 		}
 	}
 	d := Decision{}
 	if covering == 0 {
-		reasons = append(reasons, Reason{Code: CodeScopeNotCovered, Party: req.Actor,
+		reasons.add(Reason{Code: CodeScopeNotCovered, Party: req.Actor,
 			Message: fmt.Sprintf("actor holds no mandate or delegation covering %s", req.Scope)})
 		if l := r.closest(req); l != nil {
 			d.Path = proofPath(l)
 		}
 	} else {
-		d.Path = proofPath(best.leaf)
+		d.Path = proofPath(best)
 	}
-	d.Reasons = reasons
+	if len(reasons.list) == 0 {
+		// Every path is sound yet none allowed: the register changed
+		// between the looks, or usage figures were missing.
+		reasons.add(Reason{Code: CodeUsageUnavailable, Party: req.Actor, Message: "no path could be confirmed"})
+	}
+	d.Reasons, d.Omitted = reasons.list, reasons.omitted
 	return d
-}
-
-func nearer(a, b *attempt) bool {
-	if len(a.reasons) != len(b.reasons) {
-		return len(a.reasons) < len(b.reasons)
-	}
-	if a.leaf.depth != b.leaf.depth {
-		return a.leaf.depth < b.leaf.depth
-	}
-	return a.leaf.seq < b.leaf.seq
-}
-
-// appendNew appends the reasons not already present.
-func appendNew(dst, src []Reason) []Reason {
-	for _, s := range src {
-		dup := false
-		for _, d := range dst {
-			if d.Code == s.Code && d.Link == s.Link && d.Party == s.Party {
-				dup = true
-				break
-			}
-		}
-		if !dup {
-			dst = append(dst, s)
-		}
-	}
-	return dst
 }
 
 // closest returns the link held by the actor whose scope shares the
@@ -549,27 +830,4 @@ func (r *Register) Describe(path []Link) string {
 		}
 	}
 	return strings.Join(lines, "\n")
-}
-
-// Permit answers one authority question the way a ledger asks it: may
-// actor act in scope, spending amount, under instrument (a mandate or
-// delegation ID; uuid.Nil for any path), at time at? It returns nil or the
-// *DeniedError of the decision. With it a Register satisfies
-// ledger.Authorizer without either package importing the other. Paths
-// with cumulative limits are denied for want of usage: use a Permitter to
-// supply it.
-func (r *Register) Permit(actor coprod.PartyID, scope string, amount coprod.Amount, instrument uuid.UUID, at time.Time) error {
-	return Permitter{Register: r}.Permit(actor, scope, amount, instrument, at)
-}
-
-// Permitter is a Register with the Usage it needs for cumulative limits,
-// for callers that ask one question at a time.
-type Permitter struct {
-	Register *Register
-	Usage    Usage
-}
-
-// Permit is Register.Permit with p.Usage supplying spending so far.
-func (p Permitter) Permit(actor coprod.PartyID, scope string, amount coprod.Amount, instrument uuid.UUID, at time.Time) error {
-	return p.Register.Authorize(Request{Actor: actor, Scope: Scope(scope), Amount: amount, Via: instrument, Usage: p.Usage}, at).Err()
 }

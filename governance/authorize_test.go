@@ -214,7 +214,7 @@ func TestJointAuthorisationAndSeparationOfDuties(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			q := tt.req
-			q.Beneficiary = id(tt.beneficiary)
+			q.Beneficiaries = []coprod.PartyID{id(tt.beneficiary)}
 			d := r.Authorize(q, at)
 			if tt.want == nil {
 				require.True(t, d.Allowed, "%v", d.Reasons)

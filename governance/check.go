@@ -216,12 +216,12 @@ func (c *checker) state(l *link) string {
 // authority classifies a party's authority for scope: a valid path, or the
 // dead link it would rest on, or nothing at all.
 func (c *checker) authority(party coprod.PartyID, scope Scope) (ok bool, dead *link) {
-	req := Request{Actor: party, Scope: scope}
+	e := evaluation{r: c.r, req: &Request{Actor: party, Scope: scope}, at: c.at}
 	for _, l := range c.r.held[party] {
 		if !l.Scope.Covers(scope) {
 			continue
 		}
-		if valid, _ := c.r.pathOK(l, &req, c.at); valid {
+		if valid, _, _ := e.pathOK(l, uuid.Nil); valid {
 			return true, nil
 		}
 		if dead == nil {

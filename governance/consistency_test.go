@@ -88,11 +88,24 @@ func TestFastPathAgreesWithReasons(t *testing.T) {
 			req.Usage = UsageFunc(func(id uuid.UUID, _ coprod.Window) (coprod.Amount, error) {
 				return gbp(int((seed ^ uint64(id[0])) % 5000)), nil
 			})
-			fast, fastJoint := r.pathOK(l, &req, at)
-			var reasons []Reason
-			joint := r.pathReasons(l, &req, at, &reasons)
-			if fast != (len(reasons) == 0) {
-				t.Fatalf("round %d: fast=%t but reasons %v", round, fast, reasons)
+			// A second instant, payers on and off the path, and amounts
+			// in a unit no limit is in.
+			if rng.IntN(3) == 0 {
+				req.Effective = day(rng.IntN(420) - 10)
+			}
+			for range rng.IntN(3) {
+				req.Payers = append(req.Payers, parties[rng.IntN(len(parties))])
+			}
+			if rng.IntN(8) == 0 && req.Amount.IsSet() {
+				req.Amount = coprod.MustParseAmount("1", coprod.Hours)
+			}
+			e := evaluation{r: r, req: &req, at: at}
+			e.usage = fetchUsage(&req, at, e.cappedLinks())
+			fast, fastJoint, _ := e.pathOK(l, uuid.Nil)
+			var reasons reasonSet
+			joint := e.pathReasons(l, &reasons)
+			if fast != (len(reasons.list) == 0) {
+				t.Fatalf("round %d: fast=%t but reasons %v", round, fast, reasons.list)
 			}
 			if fast && fastJoint != (joint != nil) {
 				t.Fatalf("round %d: joint fast=%t slow=%v", round, fastJoint, joint)

@@ -60,6 +60,9 @@ const (
 	CodeApproverNoAuthority Code = "APPROVER_NOT_AUTHORISED"
 	CodeConflictOfInterest  Code = "CONFLICT_OF_INTEREST"
 	CodeApproverConflict    Code = "APPROVER_CONFLICT_OF_INTEREST"
+	CodeForeignAccount      Code = "FOREIGN_ACCOUNT"
+	CodeSelfPayment         Code = "SELF_PAYMENT"
+	CodeNotEntitled         Code = "NOT_ENTITLED_TO_ACT_ON_RECORD"
 )
 
 // codedError is a sentinel that carries its code: the module's one
@@ -129,7 +132,8 @@ var (
 	// ErrNotRevoker: the party revoking or reassuming is neither the
 	// delegator nor a holder further up the chain.
 	ErrNotRevoker = coded(CodeNotRevoker, "party is not entitled to revoke or reassume")
-	// ErrAlreadyRevoked: the mandate or delegation was revoked before.
+	// ErrAlreadyRevoked: the mandate or delegation is already revoked from
+	// the same time or earlier.
 	ErrAlreadyRevoked = coded(CodeAlreadyRevoked, "already revoked")
 	// ErrUnknownActivity: a revision names no known activity.
 	ErrUnknownActivity = coded(CodeUnknownActivity, "unknown activity")
@@ -179,6 +183,18 @@ var (
 	// ErrApproverConflict: an approver has declared an interest in the
 	// beneficiary.
 	ErrApproverConflict = coded(CodeApproverConflict, "approver has a conflict of interest")
+	// ErrForeignAccount: the action spends the money of a party who holds
+	// no link on the proof path (for a discretionary record, anyone but
+	// the decider).
+	ErrForeignAccount = coded(CodeForeignAccount, "money of a party not on the proof path")
+	// ErrSelfPayment: the requester (or an approver counted as signatory)
+	// gains from the payment and no independent second signatory approved.
+	ErrSelfPayment = coded(CodeSelfPayment, "payment to oneself without an independent signatory")
+	// ErrNotEntitled: the party resolving or correcting an earlier record
+	// (capturing or voiding a hold, reversing a transaction) is neither its
+	// decider, nor a holder above them on its proof path, nor a successor
+	// holding the same scope under the same parent.
+	ErrNotEntitled = coded(CodeNotEntitled, "not entitled to act on the earlier record")
 )
 
 // sentinels lists every coded sentinel, for mapping a code back to its
@@ -194,6 +210,7 @@ var sentinels = [...]*codedError{
 	ErrReassumed, ErrNotYetValid, ErrExpired, ErrOverLimit, ErrOverCumulative,
 	ErrUsageUnavailable, ErrJointRequired, ErrSelfApproval, ErrDuplicateSignatory,
 	ErrApproverNoAuthority, ErrConflictOfInterest, ErrApproverConflict,
+	ErrForeignAccount, ErrSelfPayment, ErrNotEntitled,
 }
 
 func sentinelFor(c Code) error {

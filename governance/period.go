@@ -8,7 +8,8 @@ import (
 )
 
 // Period is the span over which a cumulative limit counts spending. Periods
-// are calendar spans in UTC; they are persisted by their code.
+// are calendar spans in a location the caller gives (UTC by default); they
+// are persisted by their code.
 type Period string
 
 // The periods the library defines.
@@ -48,30 +49,37 @@ func (p *Period) UnmarshalText(b []byte) error {
 }
 
 // Span returns the period containing t, clipped to the validity window w.
-// For PeriodWhole it is w itself.
-func (p Period) Span(t time.Time, w coprod.Window) coprod.Window {
-	t = t.UTC()
+// Calendar periods begin and end at midnight in loc (nil means UTC): a UK
+// financial year begins at midnight London time on 1 April, which is 23:00
+// UTC on 31 March in summer time. For PeriodWhole it is w itself. The
+// bounds are returned in UTC.
+func (p Period) Span(t time.Time, w coprod.Window, loc *time.Location) coprod.Window {
+	if loc == nil {
+		loc = time.UTC
+	}
+	t = t.In(loc)
 	var from, to time.Time
 	switch p {
 	case PeriodMonth:
-		from = time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+		from = time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, loc)
 		to = from.AddDate(0, 1, 0)
 	case PeriodQuarter:
-		from = time.Date(t.Year(), (t.Month()-1)/3*3+1, 1, 0, 0, 0, 0, time.UTC)
+		from = time.Date(t.Year(), (t.Month()-1)/3*3+1, 1, 0, 0, 0, 0, loc)
 		to = from.AddDate(0, 3, 0)
 	case PeriodYear:
-		from = time.Date(t.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+		from = time.Date(t.Year(), 1, 1, 0, 0, 0, 0, loc)
 		to = from.AddDate(1, 0, 0)
 	case PeriodFinancialYear:
 		y := t.Year()
 		if t.Month() < time.April {
 			y--
 		}
-		from = time.Date(y, time.April, 1, 0, 0, 0, 0, time.UTC)
+		from = time.Date(y, time.April, 1, 0, 0, 0, 0, loc)
 		to = from.AddDate(1, 0, 0)
 	default:
 		return w
 	}
+	from, to = from.UTC(), to.UTC()
 	span, ok := w.Intersect(coprod.Window{NotBefore: from, Expires: to})
 	if !ok {
 		return coprod.Window{NotBefore: from, Expires: to}

@@ -21,12 +21,12 @@ func TestPeriodSpan(t *testing.T) {
 		{governance.PeriodYear, coprod.Window{NotBefore: date(2026, 1, 1), Expires: date(2027, 1, 1)}},
 		{governance.PeriodFinancialYear, coprod.Window{NotBefore: date(2025, 6, 1), Expires: date(2026, 4, 1)}}, // clipped to the validity window
 	} {
-		assert.Equal(t, tt.want, tt.period.Span(at, validity), "period %q", tt.period)
+		assert.Equal(t, tt.want, tt.period.Span(at, validity, nil), "period %q", tt.period)
 	}
 	// The financial year turns on 1 April.
-	assert.Equal(t, date(2026, 4, 1), governance.PeriodFinancialYear.Span(date(2026, 4, 1), coprod.Window{}).NotBefore)
-	assert.Equal(t, date(2025, 4, 1), governance.PeriodFinancialYear.Span(date(2026, 3, 31), coprod.Window{}).NotBefore)
-	assert.Equal(t, date(2026, 10, 1), governance.PeriodQuarter.Span(date(2026, 12, 31), coprod.Window{}).NotBefore)
+	assert.Equal(t, date(2026, 4, 1), governance.PeriodFinancialYear.Span(date(2026, 4, 1), coprod.Window{}, nil).NotBefore)
+	assert.Equal(t, date(2025, 4, 1), governance.PeriodFinancialYear.Span(date(2026, 3, 31), coprod.Window{}, nil).NotBefore)
+	assert.Equal(t, date(2026, 10, 1), governance.PeriodQuarter.Span(date(2026, 12, 31), coprod.Window{}, nil).NotBefore)
 	for _, p := range []governance.Period{governance.PeriodWhole, governance.PeriodMonth, governance.PeriodQuarter, governance.PeriodYear, governance.PeriodFinancialYear} {
 		assert.True(t, p.Valid())
 	}

@@ -389,7 +389,11 @@ func entitled(l *link, party coprod.PartyID) bool {
 
 // Revoke records the revocation of a mandate or delegation from rev.At.
 // rev.By must be the delegator or a holder further up the chain (for a
-// mandate, its holder). A link is revoked at most once.
+// mandate, its holder). A link is revoked from its earliest revocation:
+// a revocation dated before one already recorded is accepted and brings
+// the end forward (a delegator's revocation dated far ahead must not keep
+// a superior from revoking today); one dated at or after it is refused
+// with ErrAlreadyRevoked, as it would change nothing.
 func (r *Register) Revoke(rev Revocation) error {
 	if err := checkText("reason", rev.Reason); err != nil {
 		return refuse("revocation", rev.Link, ErrInvalidRecord, "%v", err)
@@ -407,8 +411,8 @@ func (r *Register) Revoke(rev Revocation) error {
 	if !entitled(l, rev.By) {
 		return refuse("revocation", rev.Link, ErrNotRevoker, "%s is not the delegator of %s nor above it", rev.By, l.ID)
 	}
-	if l.revoked != nil {
-		return refuse("revocation", rev.Link, ErrAlreadyRevoked, "revoked at %s", l.revoked.At.Format(time.RFC3339))
+	if l.revoked != nil && !rev.At.Before(l.revoked.At) {
+		return refuse("revocation", rev.Link, ErrAlreadyRevoked, "revoked from %s", l.revoked.At.Format(time.RFC3339))
 	}
 	r.revocations = append(r.revocations, rev)
 	l.revoked = &rev

@@ -5,7 +5,6 @@ import (
 	"go/build"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/coprod/coprod"
 	"github.com/coprod/coprod/governance"
@@ -72,13 +71,20 @@ func TestGovernanceRegisterAsAuthorizer(t *testing.T) {
 	assert.ErrorIs(t, err, coprod.ErrOverflow)
 	assert.Equal(t, before, state(t, l), "refused transactions change nothing")
 
+	// At discretion a party spends only its own money: an officer cannot
+	// pay out of the council's budget on their own say.
+	foreign := pay("foreign", "council-budget", "temple-cash", "750", ledger.Grant, officer, uuid.Nil, day(2025, 6, 2))
+	_, err = l.Post(foreign)
+	assert.ErrorIs(t, err, governance.ErrForeignAccount)
+	assert.Equal(t, before, state(t, l), "refused transactions change nothing")
+
 	// A discretionary transaction is recorded, with who decided.
-	informal := pay("informal", "council-budget", "temple-cash", "750", ledger.Grant, officer, uuid.Nil, day(2025, 6, 2))
+	informal := pay("informal", "council-budget", "temple-cash", "750", ledger.Grant, council, uuid.Nil, day(2025, 6, 2))
 	_, err = l.Post(informal)
 	require.NoError(t, err)
 	got, _ := l.Transaction(id("informal"))
 	assert.False(t, got.Formality.Formal())
-	assert.Equal(t, officer, got.Formality.DecidedBy)
+	assert.Equal(t, council, got.Formality.DecidedBy)
 
 	// A strict ledger refuses it.
 	strict := newLedger(t, ledger.Options{Authorizer: reg, Strict: true})
@@ -94,24 +100,20 @@ func TestCumulativeLimitFromLedgerUsage(t *testing.T) {
 	reg := register(t)
 	require.NoError(t, reg.Delegate(governance.Delegation{ID: id("capped"), Parent: id("mandate"), From: council, To: officer,
 		Scope: "commission/mental-health", TransactionLimit: gbp("1000"), CumulativeLimit: gbp("1500"), Period: governance.PeriodMonth}))
-	var l *ledger.Ledger
-	usage := governance.UsageFunc(func(link uuid.UUID, period coprod.Window) (coprod.Amount, error) {
-		return l.MovedUnder(link, period)
-	})
-	l = newLedger(t, ledger.Options{Authorizer: governance.Permitter{Register: reg, Usage: usage}})
+	l := newLedger(t, ledger.Options{Authorizer: reg})
 	_, err := l.Post(pay("a", "council-budget", "temple-cash", "1000", ledger.Payment, officer, id("capped"), day(2025, 6, 1)))
 	require.NoError(t, err)
 	_, err = l.Post(pay("b", "council-budget", "temple-cash", "600", ledger.Payment, officer, id("capped"), day(2025, 6, 20)))
-	assert.ErrorIs(t, err, governance.ErrOverCumulative)
+	assert.ErrorIs(t, err, ledger.ErrOverCumulative, "the ledger enforces the cap as it commits")
 	_, err = l.Post(pay("c", "council-budget", "temple-cash", "600", ledger.Payment, officer, id("capped"), day(2025, 7, 1)))
 	assert.NoError(t, err, "a new month")
 }
 
 type denyAll struct{ calls int }
 
-func (d *denyAll) Permit(coprod.PartyID, string, coprod.Amount, uuid.UUID, time.Time) error {
+func (d *denyAll) Permit(coprod.Permission) (coprod.Proof, error) {
 	d.calls++
-	return errors.New("no")
+	return coprod.Proof{}, errors.New("no")
 }
 
 func TestAuthorizerNotAskedForRetriesOrMemoranda(t *testing.T) {

@@ -67,6 +67,16 @@ func appendTransaction(b []byte, t *Transaction) ([]byte, error) {
 	}
 	b = append(b, `"decided_by":`...)
 	b = appendUUID(b, t.Formality.DecidedBy)
+	if len(t.Formality.Approvers) > 0 {
+		b = append(b, `,"approvers":[`...)
+		for i, a := range t.Formality.Approvers {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendUUID(b, a)
+		}
+		b = append(b, ']')
+	}
 	b = append(b, '}')
 	if t.Coverage != "" {
 		b = append(b, `,"coverage":`...)
@@ -110,7 +120,63 @@ func appendTransaction(b []byte, t *Transaction) ([]byte, error) {
 		}
 		b = append(b, '}')
 	}
+	if t.Proof != nil {
+		b = append(b, `,"proof":`...)
+		if b, err = appendProof(b, t.Proof); err != nil {
+			return nil, err
+		}
+	}
 	return append(b, '}'), nil
+}
+
+// appendProof writes a proof as encoding/json writes coprod.Proof.
+func appendProof(b []byte, p *coprod.Proof) ([]byte, error) {
+	if p.Path == nil {
+		return append(b, `{"path":null}`...), nil
+	}
+	var err error
+	b = append(b, `{"path":[`...)
+	for i := range p.Path {
+		l := &p.Path[i]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"id":`...)
+		b = appendUUID(b, l.ID)
+		if l.From != uuid.Nil {
+			b = append(b, `,"from":`...)
+			b = appendUUID(b, l.From)
+		}
+		b = append(b, `,"to":`...)
+		b = appendUUID(b, l.To)
+		b = append(b, `,"scope":`...)
+		b = appendString(b, l.Scope)
+		b = append(b, `,"limit":`...)
+		b = appendAmount(b, l.Limit)
+		if l.Period != (coprod.Window{}) {
+			b = append(b, `,"period":{`...)
+			comma := false
+			if !l.Period.NotBefore.IsZero() {
+				b = append(b, `"not_before":`...)
+				if b, err = appendTime(b, l.Period.NotBefore); err != nil {
+					return nil, err
+				}
+				comma = true
+			}
+			if !l.Period.Expires.IsZero() {
+				if comma {
+					b = append(b, ',')
+				}
+				b = append(b, `"expires":`...)
+				if b, err = appendTime(b, l.Period.Expires); err != nil {
+					return nil, err
+				}
+			}
+			b = append(b, '}')
+		}
+		b = append(b, '}')
+	}
+	return append(b, "]}"...), nil
 }
 
 func appendUUID(b []byte, u uuid.UUID) []byte {

@@ -73,6 +73,19 @@ var (
 	ErrInvalidArgument = coprod.NewError("INVALID_ARGUMENT", "ledger: invalid argument")
 	// ErrJournal: the journal writer failed; the record was not applied.
 	ErrJournal = coprod.NewError("JOURNAL_WRITE_FAILED", "ledger: journal write failed")
+	// ErrRecordedTimeBehind: a record's recorded time is further behind
+	// the latest recorded time than the ledger's skew allows. Records are
+	// recorded in order; retry with the current time.
+	ErrRecordedTimeBehind = coprod.NewError("RECORDED_TIME_BEHIND", "ledger: recorded time behind the latest record")
+	// ErrPeriodClosed: a record would take effect in a closed period, or a
+	// closing would not move the closed periods forward.
+	ErrPeriodClosed = coprod.NewError("PERIOD_CLOSED", "ledger: period closed")
+	// ErrOverCumulative: what was spent and held under a link in its
+	// period, with this record, would pass the link's cumulative limit.
+	ErrOverCumulative = coprod.NewError("OVER_CUMULATIVE_LIMIT", "ledger: over cumulative limit")
+	// ErrHoldExpired: a capture is recorded or takes effect at or after
+	// the hold's expiry.
+	ErrHoldExpired = coprod.NewError("HOLD_EXPIRED", "ledger: hold expired")
 	// ErrCorruptJournal: Verify or Replay found a line that is not what the
 	// ledger wrote. The *JournalError says which.
 	ErrCorruptJournal = coprod.NewError("CORRUPT_JOURNAL", "ledger: corrupt journal")
@@ -103,6 +116,9 @@ func (e *RecordError) Unwrap() []error {
 	}
 	return []error{e.Err}
 }
+
+// errorf makes an unexported validation error, wrapped by a refusal.
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
 
 func refuse(kind string, id uuid.UUID, sentinel error, format string, args ...any) *RecordError {
 	return &RecordError{Kind: kind, ID: id, Reason: fmt.Sprintf(format, args...), Err: sentinel}

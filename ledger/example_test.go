@@ -116,12 +116,13 @@ func ExampleLedger_PlaceHold() {
 	held, _ := l.Held(exBudget)
 	fmt.Println("held:", held)
 
-	_, err := l.Capture(hold, uuid.MustParse("00000000-0000-4000-8000-0000000000f2"), coprod.MustParseAmount("2400", coprod.GBP), exDate(6, 1), exDate(6, 1))
+	_, err := l.Capture(ledger.CaptureRequest{Hold: hold, ID: uuid.MustParse("00000000-0000-4000-8000-0000000000f2"),
+		Amount: coprod.MustParseAmount("2400", coprod.GBP), Effective: exDate(6, 1), Recorded: exDate(6, 1), By: exOfficer})
 	fmt.Println(err)
 	paid, _ := l.Balance(exTemCash)
 	held, _ = l.Held(exBudget)
 	fmt.Println("paid:", paid, "held:", held)
-	fmt.Println(errors.Is(l.Void(hold, exDate(6, 2), "too late"), ledger.ErrHoldResolved))
+	fmt.Println(errors.Is(l.Void(ledger.VoidRequest{Hold: hold, By: exOfficer, At: exDate(6, 2), Reason: "too late"}), ledger.ErrHoldResolved))
 	// Output:
 	// held: 3000.00 GBP
 	// <nil>

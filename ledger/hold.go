@@ -3,6 +3,7 @@ package ledger
 import (
 	"fmt"
 	"iter"
+	"slices"
 	"time"
 
 	"github.com/coprod/coprod"
@@ -11,7 +12,8 @@ import (
 
 // Hold is a commitment: money agreed (a grant awarded, a contract let) but
 // not yet paid. It is later captured, in part or whole, voided, or expired:
-// resolved exactly once.
+// resolved exactly once. While open it counts against every cumulative
+// limit on its proof path, in the period it was placed.
 type Hold struct {
 	ID   uuid.UUID `json:"id"`
 	Kind Kind      `json:"kind"`
@@ -20,14 +22,17 @@ type Hold struct {
 	From   uuid.UUID     `json:"from"`
 	To     uuid.UUID     `json:"to"`
 	Amount coprod.Amount `json:"amount"`
-	// Expires, if set, is when the commitment lapses; Expire resolves the
-	// hold from then on.
+	// Expires, if set, is when the commitment lapses: it cannot be
+	// captured from then on, and Expire resolves it.
 	Expires   time.Time `json:"expires,omitzero"`
 	Formality Formality `json:"formality"`
 	Coverage  Coverage  `json:"coverage,omitempty"`
 	Against   uuid.UUID `json:"against,omitzero"`
 	Recorded  time.Time `json:"recorded"`
 	Memo      string    `json:"memo,omitempty"`
+	// Proof is the authority the hold was placed under, set by the ledger
+	// as for a Transaction; PlaceHold refuses a hold that carries one.
+	Proof *coprod.Proof `json:"proof,omitempty"`
 }
 
 // Resolution says how a hold ended.
@@ -42,13 +47,17 @@ const (
 )
 
 // HoldResolution is the record of a hold's end. A capture carries the
-// transaction it posted.
+// transaction it posted; a void names who decided it and the proof of
+// their entitlement.
 type HoldResolution struct {
-	Hold        uuid.UUID    `json:"hold"`
-	Resolution  Resolution   `json:"resolution"`
-	At          time.Time    `json:"at"`
-	Reason      string       `json:"reason,omitempty"`
-	Transaction *Transaction `json:"transaction,omitempty"`
+	Hold       uuid.UUID  `json:"hold"`
+	Resolution Resolution `json:"resolution"`
+	// At is when the resolution was recorded.
+	At          time.Time      `json:"at"`
+	By          coprod.PartyID `json:"by,omitzero"`
+	Reason      string         `json:"reason,omitempty"`
+	Transaction *Transaction   `json:"transaction,omitempty"`
+	Proof       *coprod.Proof  `json:"proof,omitempty"`
 }
 
 // HoldStatus is a hold with its resolution, if any.
@@ -75,42 +84,55 @@ func (h *Hold) validate() error {
 		return fmt.Errorf("from and to are the same account")
 	case h.Recorded.IsZero():
 		return fmt.Errorf("zero recorded time")
+	case !storable(h.Recorded) || (!h.Expires.IsZero() && !storable(h.Expires)):
+		return fmt.Errorf("time outside the years 1 to 9999")
 	case h.Formality.DecidedBy == uuid.Nil:
 		return fmt.Errorf("no deciding party")
 	case !h.Coverage.Valid():
 		return fmt.Errorf("unknown coverage %q", string(h.Coverage))
 	case len(h.Memo) > MaxTextLen || len(h.Formality.Scope) > MaxTextLen:
 		return fmt.Errorf("text longer than %d bytes", MaxTextLen)
+	case len(h.Formality.Approvers) > MaxApprovers:
+		return fmt.Errorf("more than %d approvers", MaxApprovers)
+	case h.Proof != nil && len(h.Proof.Path) > MaxProofLinks:
+		return fmt.Errorf("proof path longer than %d links", MaxProofLinks)
 	}
 	return nil
 }
 
-// transaction is the posting a capture of amount makes.
-func (h *Hold) transaction(id uuid.UUID, amount coprod.Amount, effective, recorded time.Time) Transaction {
+// transaction is the posting a capture of amount makes, decided by f.
+func (h *Hold) transaction(id uuid.UUID, amount coprod.Amount, effective, recorded time.Time, f Formality) Transaction {
 	return Transaction{
 		ID: id, Kind: h.Kind, Effective: effective, Recorded: recorded,
 		Postings:  []Posting{{Account: h.From, Amount: amount.Neg()}, {Account: h.To, Amount: amount}},
-		Formality: h.Formality, Coverage: h.Coverage, Against: h.Against, Memo: h.Memo,
+		Formality: f, Coverage: h.Coverage, Against: h.Against, Memo: h.Memo,
 	}
 }
 
 // PlaceHold records a commitment. It is authorised like a transaction, at
-// its Recorded time, for its full amount. Placing the same hold again
-// returns the first receipt.
+// its Recorded time, for its full amount, and counts against every
+// cumulative limit on its proof path until it is resolved. Placing the
+// same hold again returns the first receipt.
 func (l *Ledger) PlaceHold(h Hold) (Receipt, error) {
 	if err := h.validate(); err != nil {
 		return Receipt{}, refuse("hold", h.ID, ErrInvalidTransaction, "%v", err)
 	}
-	probe := h.transaction(h.ID, h.Amount, h.Recorded, h.Recorded)
+	if h.Proof != nil {
+		return Receipt{}, refuse("hold", h.ID, ErrInvalidTransaction, "the proof is the ledger's to record, not the caller's")
+	}
+	h.Formality.Approvers = slices.Clone(h.Formality.Approvers)
+	probe := h.transaction(h.ID, h.Amount, h.Recorded, h.Recorded, h.Formality)
 	l.mu.RLock()
 	old, ok := l.holds[h.ID]
 	l.mu.RUnlock()
 	if ok {
 		return l.holdRetry(old, h)
 	}
-	if err := l.authorize(&probe, h.Formality, h.Recorded); err != nil {
+	proof, err := l.authorize("hold", &probe, nil)
+	if err != nil {
 		return Receipt{}, err
 	}
+	h.Proof = proof
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.placeHold(h, true)
@@ -123,9 +145,10 @@ func (l *Ledger) holdRetry(old *holdState, h Hold) (Receipt, error) {
 	return Receipt{}, refuse("hold", h.ID, ErrIdempotencyConflict, "recorded at seq %d with other content", old.seq)
 }
 
+// equal compares holds as the caller gave them: the Proof is the ledger's.
 func (h *Hold) equal(o *Hold) bool {
 	return h.ID == o.ID && h.Kind == o.Kind && h.From == o.From && h.To == o.To && h.Amount.Equal(o.Amount) &&
-		h.Expires.Equal(o.Expires) && h.Formality == o.Formality && h.Coverage == o.Coverage &&
+		h.Expires.Equal(o.Expires) && h.Formality.equal(&o.Formality) && h.Coverage == o.Coverage &&
 		h.Against == o.Against && h.Recorded.Equal(o.Recorded) && h.Memo == o.Memo
 }
 
@@ -150,57 +173,176 @@ func (l *Ledger) placeHold(h Hold, journal bool) (Receipt, error) {
 			return Receipt{}, refuse("hold", h.ID, ErrUnknownTransaction, "against unknown transaction %s", h.Against)
 		}
 	}
+	if err := l.checkTimes("hold", h.ID, h.Recorded, time.Time{}); err != nil {
+		return Receipt{}, err
+	}
+	var capBuf [MaxProofLinks]capChange
+	caps := capBuf[:0]
+	if h.Proof != nil {
+		var err error
+		if caps, err = l.addCaps(caps, "hold", h.ID, h.Proof, h.Amount, false); err != nil {
+			return Receipt{}, err
+		}
+		if caps, err = l.capChanges(caps, "hold", h.ID, nil, nil); err != nil {
+			return Receipt{}, err
+		}
+	}
 	if err := l.commit(recHold, h, journal); err != nil {
 		return Receipt{}, refuse("hold", h.ID, ErrJournal, "%v", err)
 	}
 	s := &holdState{hold: h, seq: l.seq}
 	l.holds[h.ID] = s
 	l.holdOrder = append(l.holdOrder, s)
+	l.applyCaps(caps)
+	l.noteRecorded(h.Recorded)
 	return Receipt{ID: h.ID, Seq: l.seq}, nil
 }
 
-// Capture posts amount (at most the amount held) of a hold as transaction
-// txID and resolves the hold; whatever is not captured is released. The
-// transaction was authorised when the hold was placed. Retrying the same
-// capture returns the first receipt; any other operation on a resolved
-// hold is ErrHoldResolved.
-func (l *Ledger) Capture(hold, txID uuid.UUID, amount coprod.Amount, effective, recorded time.Time) (Receipt, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	s, ok := l.holds[hold]
-	if !ok {
-		return Receipt{}, refuse("hold", hold, ErrUnknownHold, "no hold %s", hold)
-	}
-	tx := s.hold.transaction(txID, amount, effective, recorded)
-	if s.res != nil {
-		if s.res.Transaction != nil && s.res.Transaction.equal(&tx) {
-			return Receipt{ID: txID, Seq: l.txs[txID].seq, Duplicate: true}, nil
+// CaptureRequest asks for part or all of a hold to be paid.
+type CaptureRequest struct {
+	Hold uuid.UUID
+	// ID is the capture transaction's ID, its idempotency key.
+	ID     uuid.UUID
+	Amount coprod.Amount
+	// Effective and Recorded are the payment's times; both must be before
+	// the hold's expiry.
+	Effective time.Time
+	Recorded  time.Time
+	// By decides the capture: with an Authorizer, someone entitled to act
+	// on the hold (its decider, a holder above them on its proof path, or
+	// a successor in the same post), within their own limits now.
+	By        coprod.PartyID
+	Approvers []coprod.PartyID
+}
+
+// Capture posts req.Amount (at most the amount held) of a hold and
+// resolves the hold; whatever is not captured is released. With an
+// Authorizer the capture is authorised again at its recorded time, and
+// the payment counts against the cumulative limits of its own proof path
+// in its own period while the hold's reservation is released, so nothing
+// counts twice. Retrying the same capture returns the first receipt; any
+// other operation on a resolved hold is ErrHoldResolved.
+func (l *Ledger) Capture(req CaptureRequest) (Receipt, error) {
+	l.mu.RLock()
+	s, ok := l.holds[req.Hold]
+	var h Hold
+	var res *HoldResolution
+	var payers []coprod.PartyID
+	if ok {
+		h, res = s.hold, s.res
+		if acc := l.accounts[h.From]; acc != nil {
+			payers = []coprod.PartyID{acc.Owner}
 		}
-		return Receipt{}, refuse("hold", hold, ErrHoldResolved, "%s at %s", s.res.Resolution, s.res.At.Format(time.RFC3339))
 	}
-	if c, err := amount.Cmp(s.hold.Amount); err != nil || c > 0 || amount.Sign() <= 0 {
-		return Receipt{}, refuse("hold", hold, ErrOverHold, "capture %s of a hold of %s", amount, s.hold.Amount)
+	l.mu.RUnlock()
+	if !ok {
+		return Receipt{}, refuse("hold", req.Hold, ErrUnknownHold, "no hold %s", req.Hold)
+	}
+	f := Formality{Instrument: h.Formality.Instrument, Scope: h.Formality.Scope, DecidedBy: req.By, Approvers: slices.Clone(req.Approvers)}
+	tx := h.transaction(req.ID, req.Amount, req.Effective, req.Recorded, f)
+	if res != nil {
+		if res.Transaction != nil && res.Transaction.equal(&tx) {
+			l.mu.RLock()
+			seq := l.txs[req.ID].seq
+			l.mu.RUnlock()
+			return Receipt{ID: req.ID, Seq: seq, Duplicate: true}, nil
+		}
+		return Receipt{}, refuse("hold", req.Hold, ErrHoldResolved, "%s at %s", res.Resolution, res.At.Format(time.RFC3339))
 	}
 	if err := checkShape(&tx); err != nil {
 		return Receipt{}, err
 	}
-	return l.resolve(s, HoldResolution{Hold: hold, Resolution: Captured, At: effective, Transaction: &tx}, true)
+	if err := checkCapture(&h, &tx); err != nil {
+		return Receipt{}, err
+	}
+	proof, err := l.authorize("hold", &tx, &coprod.Prior{Decider: h.Formality.DecidedBy, Proof: cloneProof(h.Proof), Payers: payers})
+	if err != nil {
+		return Receipt{}, err
+	}
+	tx.Proof = proof
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.resolve(l.holds[req.Hold], HoldResolution{Hold: req.Hold, Resolution: Captured, At: req.Recorded, By: req.By, Transaction: &tx}, true)
 }
 
-// Void resolves a hold without payment.
-func (l *Ledger) Void(hold uuid.UUID, at time.Time, reason string) error {
-	return l.end(hold, HoldResolution{Hold: hold, Resolution: Voided, At: at, Reason: reason})
+// checkCapture checks a capture transaction against its hold: the hold's
+// accounts, kind and instrument, an amount above zero and at most the
+// hold, and times before its expiry. Live captures and replayed ones run
+// it alike.
+func checkCapture(h *Hold, tx *Transaction) error {
+	amount := coprod.Amount{}
+	if len(tx.Postings) == 2 {
+		amount = tx.Postings[1].Amount
+	}
+	want := h.transaction(tx.ID, amount, tx.Effective, tx.Recorded, tx.Formality)
+	want.Proof = tx.Proof
+	if !want.equal(tx) || tx.Formality.Instrument != h.Formality.Instrument || tx.Formality.Scope != h.Formality.Scope {
+		return refuse("hold", h.ID, ErrInvalidTransaction, "capture does not match the hold")
+	}
+	if c, err := amount.Cmp(h.Amount); err != nil || c > 0 || amount.Sign() <= 0 {
+		return refuse("hold", h.ID, ErrOverHold, "capture %s of a hold of %s", amount, h.Amount)
+	}
+	if !h.Expires.IsZero() && (!tx.Recorded.Before(h.Expires) || !tx.Effective.Before(h.Expires)) {
+		return refuse("hold", h.ID, ErrHoldExpired, "the hold expired at %s", h.Expires.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// VoidRequest asks for a hold to be released without payment.
+type VoidRequest struct {
+	Hold uuid.UUID
+	// By decides the void: with an Authorizer, someone entitled to act on
+	// the hold, as for a capture.
+	By        coprod.PartyID
+	Approvers []coprod.PartyID
+	// At is when the void is recorded.
+	At     time.Time
+	Reason string
+}
+
+// Void resolves a hold without payment, releasing what it counted
+// against cumulative limits.
+func (l *Ledger) Void(req VoidRequest) error {
+	r := HoldResolution{Hold: req.Hold, Resolution: Voided, At: req.At, By: req.By, Reason: req.Reason}
+	if err := checkEnd(&r); err != nil {
+		return err
+	}
+	l.mu.RLock()
+	s, ok := l.holds[req.Hold]
+	var h Hold
+	var payers []coprod.PartyID
+	if ok {
+		h = s.hold
+		if acc := l.accounts[h.From]; acc != nil {
+			payers = []coprod.PartyID{acc.Owner}
+		}
+	}
+	l.mu.RUnlock()
+	if !ok {
+		return refuse("hold", req.Hold, ErrUnknownHold, "no hold %s", req.Hold)
+	}
+	probe := h.transaction(h.ID, h.Amount, req.At, req.At,
+		Formality{Instrument: h.Formality.Instrument, Scope: h.Formality.Scope, DecidedBy: req.By, Approvers: req.Approvers})
+	probe.Kind = Reversal // gives back: asked with no amount
+	proof, err := l.authorize("hold", &probe, &coprod.Prior{Decider: h.Formality.DecidedBy, Proof: cloneProof(h.Proof), Payers: payers})
+	if err != nil {
+		return err
+	}
+	r.Proof = proof
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, err = l.resolve(s, r, true)
+	return err
 }
 
 // Expire resolves a hold whose expiry time has come (at is not before
-// Expires). A hold with no expiry never expires.
+// Expires), releasing what it counted against cumulative limits. A hold
+// with no expiry never expires. Expiry is a fact, not a decision: it needs
+// no authority.
 func (l *Ledger) Expire(hold uuid.UUID, at time.Time) error {
-	return l.end(hold, HoldResolution{Hold: hold, Resolution: Expired, At: at})
-}
-
-func (l *Ledger) end(hold uuid.UUID, r HoldResolution) error {
-	if len(r.Reason) > MaxTextLen || r.At.IsZero() {
-		return refuse("hold", hold, ErrInvalidTransaction, "zero time or reason longer than %d bytes", MaxTextLen)
+	r := HoldResolution{Hold: hold, Resolution: Expired, At: at}
+	if err := checkEnd(&r); err != nil {
+		return err
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -212,8 +354,36 @@ func (l *Ledger) end(hold uuid.UUID, r HoldResolution) error {
 	return err
 }
 
+// checkEnd checks what a resolution needs whatever the ledger's state.
+func checkEnd(r *HoldResolution) error {
+	switch {
+	case len(r.Reason) > MaxTextLen:
+		return refuse("hold", r.Hold, ErrInvalidTransaction, "reason longer than %d bytes", MaxTextLen)
+	case r.At.IsZero() || !storable(r.At):
+		return refuse("hold", r.Hold, ErrInvalidTransaction, "zero time or a year outside 1 to 9999")
+	case r.Resolution == Captured && (r.Transaction == nil || r.Proof != nil):
+		return refuse("hold", r.Hold, ErrInvalidTransaction, "a capture carries its transaction, and its proof there")
+	case r.Resolution != Captured && r.Transaction != nil:
+		return refuse("hold", r.Hold, ErrInvalidTransaction, "only a capture carries a transaction")
+	case r.Resolution != Captured && r.Resolution != Voided && r.Resolution != Expired:
+		return refuse("hold", r.Hold, ErrInvalidTransaction, "resolution %q", string(r.Resolution))
+	case r.Resolution == Voided && r.By == uuid.Nil:
+		return refuse("hold", r.Hold, ErrInvalidTransaction, "a void names who decided it")
+	case r.Resolution == Expired && (r.By != uuid.Nil || r.Proof != nil):
+		return refuse("hold", r.Hold, ErrInvalidTransaction, "an expiry is decided by no one")
+	case r.Proof != nil && len(r.Proof.Path) > MaxProofLinks:
+		return refuse("hold", r.Hold, ErrInvalidTransaction, "proof path longer than %d links", MaxProofLinks)
+	}
+	return nil
+}
+
 // resolve validates and applies a resolution; the caller holds the lock.
+// Live calls and replay both come through here, so a journal line that a
+// live call would refuse is refused at replay.
 func (l *Ledger) resolve(s *holdState, r HoldResolution, journal bool) (Receipt, error) {
+	if err := checkEnd(&r); err != nil {
+		return Receipt{}, err
+	}
 	if s.res != nil {
 		return Receipt{}, refuse("hold", s.hold.ID, ErrHoldResolved, "%s at %s", s.res.Resolution, s.res.At.Format(time.RFC3339))
 	}
@@ -221,27 +391,53 @@ func (l *Ledger) resolve(s *holdState, r HoldResolution, journal bool) (Receipt,
 		return Receipt{}, refuse("hold", s.hold.ID, ErrHoldNotExpired, "expires %s", s.hold.Expires.Format(time.RFC3339))
 	}
 	var balances []running
-	if r.Transaction != nil {
-		if _, ok := l.txs[r.Transaction.ID]; ok {
-			return Receipt{}, refuse("transaction", r.Transaction.ID, ErrIdempotencyConflict, "id already recorded")
-		}
-		var buf [8]running
-		var err error
-		if balances, err = l.validate(r.Transaction, buf[:0]); err != nil {
+	effective := time.Time{}
+	tx := r.Transaction
+	if tx != nil {
+		if err := checkShape(tx); err != nil {
 			return Receipt{}, err
 		}
+		if err := checkCapture(&s.hold, tx); err != nil {
+			return Receipt{}, err
+		}
+		if !r.At.Equal(tx.Recorded) || r.By != tx.Formality.DecidedBy {
+			return Receipt{}, refuse("hold", s.hold.ID, ErrInvalidTransaction, "the capture's time or decider differs from its transaction's")
+		}
+		if _, ok := l.txs[tx.ID]; ok {
+			return Receipt{}, refuse("transaction", tx.ID, ErrIdempotencyConflict, "id already recorded")
+		}
+		effective = tx.Effective
+		var buf [8]running
+		var err error
+		if balances, err = l.validate(tx, buf[:0]); err != nil {
+			return Receipt{}, err
+		}
+	}
+	if err := l.checkTimes("hold", s.hold.ID, r.At, effective); err != nil {
+		return Receipt{}, err
+	}
+	var capBuf [2 * MaxProofLinks]capChange
+	var rel *released
+	if s.hold.Proof != nil {
+		rel = &released{proof: s.hold.Proof, amount: s.hold.Amount}
+	}
+	caps, err := l.capChanges(capBuf[:0], "hold", s.hold.ID, tx, rel)
+	if err != nil {
+		return Receipt{}, err
 	}
 	if err := l.commit(recResolution, r, journal); err != nil {
 		return Receipt{}, refuse("hold", s.hold.ID, ErrJournal, "%v", err)
 	}
 	s.res = &r
 	id := s.hold.ID
-	if r.Transaction != nil {
-		e := newEntry(*r.Transaction)
+	if tx != nil {
+		e := newEntry(*tx)
 		r.Transaction = e.tx // s.res is &r: the resolution and the ledger share one copy
 		l.apply(e, balances)
-		id = r.Transaction.ID
+		id = tx.ID
 	}
+	l.applyCaps(caps)
+	l.noteRecorded(r.At)
 	return Receipt{ID: id, Seq: l.seq}, nil
 }
 

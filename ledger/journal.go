@@ -11,7 +11,7 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/coprod/coprod"
+	"github.com/google/uuid"
 )
 
 // MaxJournalLine bounds one journal line, in bytes. Verify and Replay
@@ -24,6 +24,7 @@ const (
 	recTransaction = "transaction"
 	recHold        = "hold"
 	recResolution  = "resolution"
+	recClosing     = "closing"
 )
 
 // Head identifies the end of a journal: how many lines it has and the hash
@@ -173,6 +174,8 @@ func parseLine(line []byte) (envelope, bool) {
 		env.Type = recHold
 	case d.lit(recResolution):
 		env.Type = recResolution
+	case d.lit(recClosing):
+		env.Type = recClosing
 	default:
 		return env, false
 	}
@@ -328,6 +331,16 @@ func (l *Ledger) replayRecord(env envelope) error {
 		}
 		_, err := l.placeHold(h, false)
 		return err
+	case recClosing:
+		var c Closing
+		if err := dec(&c); err != nil {
+			return err
+		}
+		if err := c.validate(); err != nil {
+			return refuse("closing", uuid.Nil, ErrInvalidTransaction, "%v", err)
+		}
+		_, err := l.closePeriod(c, false)
+		return err
 	default: // recResolution; next has checked the type
 		var res HoldResolution
 		if err := dec(&res); err != nil {
@@ -337,31 +350,9 @@ func (l *Ledger) replayRecord(env envelope) error {
 		if !ok {
 			return refuse("hold", res.Hold, ErrUnknownHold, "no hold %s", res.Hold)
 		}
-		if res.Transaction != nil {
-			amount := positiveOf(res.Transaction)
-			want := s.hold.transaction(res.Transaction.ID, amount, res.Transaction.Effective, res.Transaction.Recorded)
-			if c, err := amount.Cmp(s.hold.Amount); err != nil || c > 0 {
-				return refuse("hold", res.Hold, ErrOverHold, "capture %s of a hold of %s", amount, s.hold.Amount)
-			}
-			if !want.equal(res.Transaction) || res.Resolution != Captured {
-				return refuse("hold", res.Hold, ErrInvalidTransaction, "capture does not match the hold")
-			}
-		} else if res.Resolution != Voided && res.Resolution != Expired {
-			return refuse("hold", res.Hold, ErrInvalidTransaction, "resolution %q", string(res.Resolution))
-		}
 		_, err := l.resolve(s, res, false)
 		return err
 	}
-}
-
-// positiveOf returns the amount a two-posting capture moves.
-func positiveOf(tx *Transaction) coprod.Amount {
-	for _, p := range tx.Postings {
-		if p.Amount.Sign() > 0 {
-			return p.Amount
-		}
-	}
-	return coprod.Amount{}
 }
 
 // parseSeq reads a canonical positive decimal: no sign, no leading zero.

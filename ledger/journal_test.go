@@ -37,8 +37,8 @@ func history(t testing.TB, l *ledger.Ledger) {
 		must(l.PlaceHold(ledger.Hold{ID: id(name), Kind: ledger.Grant, From: id("hub-cash"), To: id("temple-cash"), Amount: gbp("300"),
 			Expires: day(2025, 9, 1), Against: id("grant"), Recorded: day(2025, 6, 1), Formality: ledger.Formality{DecidedBy: director}}))
 	}
-	must(l.Capture(id("h1"), id("h1-paid"), gbp("250"), day(2025, 7, 1), day(2025, 7, 1)))
-	require.NoError(t, l.Void(id("h2"), day(2025, 7, 1), "not needed"))
+	must(l.Capture(ledger.CaptureRequest{Hold: id("h1"), ID: id("h1-paid"), Amount: gbp("250"), Effective: day(2025, 7, 1), Recorded: day(2025, 7, 1), By: director}))
+	require.NoError(t, l.Void(ledger.VoidRequest{Hold: id("h2"), By: director, At: day(2025, 7, 1), Reason: "not needed"}))
 	require.NoError(t, l.Expire(id("h3"), day(2025, 9, 1)))
 }
 
@@ -68,9 +68,9 @@ func TestReplayRebuildsTheLedger(t *testing.T) {
 	assert.True(t, r.Duplicate)
 	_, err = back.Post(pay("grant", "council-budget", "hub-cash", "1", ledger.Grant, officer, id("d"), day(2025, 4, 1)))
 	assert.ErrorIs(t, err, ledger.ErrIdempotencyConflict)
-	_, err = back.Reverse(ledger.ReversalRequest{ID: id("again"), Of: id("mistake"), By: council, Effective: day(2025, 8, 1), Recorded: day(2025, 8, 1)})
+	_, err = back.Reverse(ledger.ReversalRequest{ID: id("again"), Of: id("mistake"), By: council, Effective: day(2025, 10, 1), Recorded: day(2025, 10, 1)})
 	assert.ErrorIs(t, err, ledger.ErrAlreadyReversed)
-	assert.ErrorIs(t, back.Void(id("h3"), day(2025, 10, 1), ""), ledger.ErrHoldResolved)
+	assert.ErrorIs(t, back.Void(ledger.VoidRequest{Hold: id("h3"), By: director, At: day(2025, 10, 1)}), ledger.ErrHoldResolved)
 
 	// The replayed ledger continues the chain.
 	_, err = back.Post(pay("more", "council-budget", "hub-cash", "5", ledger.Grant, officer, id("d"), day(2025, 10, 1)))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -12,19 +13,31 @@ import (
 	"github.com/google/uuid"
 )
 
-// Authorizer answers whether actor may act in scope, spending amount,
-// under the named instrument, at time at; nil means yes. The ledger calls
-// it for every formal transaction and hold when one is configured.
-// governance.Register satisfies it through its Permit method, without this
-// package importing governance.
+// Authorizer decides whether a record may be made: given a
+// coprod.Permission filled from the record (who decided and approved, the
+// scope, the money moved, whose money it is and who gains, the instrument
+// claimed, the recorded and effective times, and the earlier record a
+// capture, void or reversal acts on), it returns the proof the record is
+// kept with, or an error that refuses it. The ledger calls it without
+// holding its lock, for every formal and discretionary financial record
+// (labour and in-kind records are not spending). governance.Register
+// satisfies it through its Permit method, without this package importing
+// governance.
 type Authorizer interface {
-	Permit(actor coprod.PartyID, scope string, amount coprod.Amount, instrument uuid.UUID, at time.Time) error
+	Permit(p coprod.Permission) (coprod.Proof, error)
 }
 
+// DefaultMaxSkew is how far a record's recorded time may fall behind the
+// latest recorded so far when Options.MaxSkew is zero: enough for
+// goroutines racing for the ledger's lock, not enough to back-date.
+const DefaultMaxSkew = time.Minute
+
 // Options configure a Ledger. The zero Options give a ledger with no
-// authority check and no journal.
+// authority check and no journal, periods in UTC and the default skew.
 type Options struct {
-	// Authorizer, if set, must permit every formal transaction and hold.
+	// Authorizer, if set, must permit every financial record: formal ones
+	// against their instrument, discretionary ones against whose money
+	// they spend, and corrections against who may make them.
 	Authorizer Authorizer
 	// Strict refuses discretionary transactions and holds (those made under
 	// no instrument) with ErrDiscretionary. Without it they are recorded,
@@ -34,6 +47,15 @@ type Options struct {
 	// written before the record is applied. A write error refuses the
 	// record with ErrJournal.
 	Journal io.Writer
+	// MaxSkew is how far a record's recorded time may fall behind the
+	// latest recorded time the ledger has seen; further is
+	// ErrRecordedTimeBehind. Zero means DefaultMaxSkew; a negative value
+	// allows no step back at all.
+	MaxSkew time.Duration
+	// Location is where calendar periods (months, quarters, financial
+	// years) of cumulative limits begin and end; nil means UTC. A UK
+	// partnership gives Europe/London.
+	Location *time.Location
 }
 
 // Receipt acknowledges a recorded transaction, hold or resolution.
@@ -67,6 +89,16 @@ type Ledger struct {
 
 	holds     map[uuid.UUID]*holdState
 	holdOrder []*holdState
+
+	// The time rule: the latest recorded time seen, and the end of the
+	// closed periods.
+	lastRecorded  time.Time
+	closedThrough time.Time
+	closings      []Closing
+
+	// caps are the running totals against cumulative limits, per link and
+	// period, open holds included.
+	caps map[capKey]*capTotal
 
 	seq    int
 	head   [sha256.Size]byte
@@ -106,6 +138,7 @@ func New(opts Options) *Ledger {
 		txs:        make(map[uuid.UUID]*entry),
 		reversedBy: make(map[uuid.UUID]uuid.UUID),
 		holds:      make(map[uuid.UUID]*holdState),
+		caps:       make(map[capKey]*capTotal),
 	}
 }
 
@@ -137,7 +170,8 @@ func (l *Ledger) open(a Account, journal bool) error {
 }
 
 // Post records a transaction: validated completely (shape, accounts,
-// units, books, balance per unit, authority), journaled, then applied
+// units, books, balance per unit, the time rule, authority and the
+// cumulative limits on its proof path), journaled, then applied
 // atomically. Posting the same transaction again returns the first
 // receipt with Duplicate set; the same ID with other content is
 // ErrIdempotencyConflict. Reversals are made with Reverse, not Post.
@@ -145,16 +179,21 @@ func (l *Ledger) Post(tx Transaction) (Receipt, error) {
 	if tx.Kind == Reversal {
 		return Receipt{}, refuse("transaction", tx.ID, ErrInvalidTransaction, "reversals are made with Reverse")
 	}
+	if tx.Proof != nil {
+		return Receipt{}, refuse("transaction", tx.ID, ErrInvalidTransaction, "the proof is the ledger's to record, not the caller's")
+	}
 	if err := checkShape(&tx); err != nil {
 		return Receipt{}, err
 	}
 	if r, done, err := l.retry(&tx); done {
 		return r, err
 	}
-	if err := l.authorize(&tx, tx.Formality, tx.Effective); err != nil {
+	proof, err := l.authorize("transaction", &tx, nil)
+	if err != nil {
 		return Receipt{}, err
 	}
 	e := newEntry(tx.clone())
+	e.tx.Proof = proof
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.record(e, true)
@@ -186,40 +225,6 @@ func (l *Ledger) retry(tx *Transaction) (Receipt, bool, error) {
 		return Receipt{}, true, refuse("transaction", tx.ID, ErrIdempotencyConflict, "recorded at seq %d with other content", e.seq)
 	}
 	return Receipt{ID: tx.ID, Seq: e.seq, Duplicate: true}, true, nil
-}
-
-// authorize asks the configured Authorizer about a formal record, and
-// refuses a discretionary one in strict mode. It runs before the ledger's
-// lock is taken, so that an authorizer may read the ledger (for cumulative
-// usage) without deadlock.
-func (l *Ledger) authorize(tx *Transaction, f Formality, at time.Time) error {
-	if !f.Formal() {
-		if l.opts.Strict {
-			return refuse("transaction", tx.ID, ErrDiscretionary, "decided by %s under no instrument", f.DecidedBy)
-		}
-		return nil
-	}
-	if l.opts.Authorizer == nil || tx.Kind.Labour() || tx.Kind == InKind {
-		return nil
-	}
-	if f.Scope == "" {
-		return refuse("transaction", tx.ID, ErrInvalidTransaction, "formal transaction without a scope for the authority check")
-	}
-	value, ok, err := moneyValue(tx.Postings)
-	if err != nil {
-		e := refuse("transaction", tx.ID, ErrInvalidTransaction, "value moved")
-		e.Cause = err
-		return e
-	}
-	if !ok {
-		return nil
-	}
-	if err := l.opts.Authorizer.Permit(f.DecidedBy, f.Scope, value, f.Instrument, at); err != nil {
-		e := refuse("transaction", tx.ID, ErrNotAuthorized, "%s under instrument %s", value, f.Instrument)
-		e.Cause = err
-		return e
-	}
-	return nil
 }
 
 // moneyValue is what a financial transaction moves: the sum of its
@@ -254,8 +259,16 @@ func (l *Ledger) record(e *entry, journal bool) (Receipt, error) {
 		}
 		return Receipt{ID: tx.ID, Seq: e.seq, Duplicate: true}, nil
 	}
+	if err := l.checkTimes("transaction", tx.ID, tx.Recorded, tx.Effective); err != nil {
+		return Receipt{}, err
+	}
 	var buf [8]running
 	balances, err := l.validate(tx, buf[:0])
+	if err != nil {
+		return Receipt{}, err
+	}
+	var capBuf [2 * MaxProofLinks]capChange
+	caps, err := l.capChanges(capBuf[:0], "transaction", tx.ID, tx, nil)
 	if err != nil {
 		return Receipt{}, err
 	}
@@ -263,6 +276,8 @@ func (l *Ledger) record(e *entry, journal bool) (Receipt, error) {
 		return Receipt{}, refuse("transaction", tx.ID, ErrJournal, "%v", err)
 	}
 	l.apply(e, balances)
+	l.applyCaps(caps)
+	l.noteRecorded(tx.Recorded)
 	return Receipt{ID: tx.ID, Seq: l.seq}, nil
 }
 
@@ -273,11 +288,18 @@ func (l *Ledger) validate(tx *Transaction, balances []running) ([]running, error
 		return nil, refuse("transaction", tx.ID, sentinel, format, args...)
 	}
 	if tx.Reverses != uuid.Nil {
-		if _, ok := l.txs[tx.Reverses]; !ok {
+		orig, ok := l.txs[tx.Reverses]
+		if !ok {
 			return reject(ErrUnknownTransaction, "reverses unknown transaction %s", tx.Reverses)
+		}
+		if orig.tx.Kind == Reversal {
+			return reject(ErrNotReversible, "%s is itself a reversal", tx.Reverses)
 		}
 		if by, ok := l.reversedBy[tx.Reverses]; ok {
 			return reject(ErrAlreadyReversed, "%s was reversed by %s", tx.Reverses, by)
+		}
+		if !isMirror(tx, orig.tx) {
+			return reject(ErrInvalidTransaction, "not the exact mirror of %s", tx.Reverses)
 		}
 	}
 	if tx.Against != uuid.Nil {
@@ -445,8 +467,12 @@ type ReversalRequest struct {
 	ID uuid.UUID
 	// Of is the transaction to reverse.
 	Of uuid.UUID
-	// By is who decided the reversal.
-	By        coprod.PartyID
+	// By is who decided the reversal: with an Authorizer, someone entitled
+	// to act on the original (its decider, a holder above them on its
+	// proof path, or a successor in the same post).
+	By coprod.PartyID
+	// Approvers are co-signatories, if any.
+	Approvers []coprod.PartyID
 	Reason    string
 	Effective time.Time
 	Recorded  time.Time
@@ -456,37 +482,78 @@ type ReversalRequest struct {
 // the same instrument, coverage and grant, Kind Reversal. A transaction is
 // reversed at most once (ErrAlreadyReversed); a reversal is not reversed
 // (ErrNotReversible). Retrying the same request returns the first receipt.
-// A reversal corrects a record rather than making a new decision, so the
-// Authorizer is not asked and a strict ledger accepts it.
+//
+// A correction is a decision too: with an Authorizer, req.By must be
+// entitled to act on the original, and the reversal keeps the proof of
+// that entitlement. The reversal releases, in the original's period, what
+// the original counted against cumulative limits. A strict ledger accepts
+// the reversal of a discretionary transaction. The reversal's effective
+// time must lie in an open period: corrections of a closed period are made
+// in an open one.
 func (l *Ledger) Reverse(req ReversalRequest) (Receipt, error) {
 	if len(req.Reason) > MaxTextLen {
 		return Receipt{}, refuse("transaction", req.ID, ErrInvalidTransaction, "reason longer than %d bytes", MaxTextLen)
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.mu.RLock()
 	orig, ok := l.txs[req.Of]
+	var tx Transaction
+	var prior coprod.Prior
+	if ok {
+		tx = mirror(orig.tx, req)
+		prior = coprod.Prior{Decider: orig.tx.Formality.DecidedBy, Proof: cloneProof(orig.tx.Proof), Payers: l.payersOf(orig.tx)}
+	}
+	l.mu.RUnlock()
 	if !ok {
 		return Receipt{}, refuse("transaction", req.ID, ErrUnknownTransaction, "no transaction %s to reverse", req.Of)
 	}
 	if orig.tx.Kind == Reversal {
 		return Receipt{}, refuse("transaction", req.ID, ErrNotReversible, "%s is itself a reversal", req.Of)
 	}
-	tx := mirror(orig.tx, req)
 	if err := checkShape(&tx); err != nil {
 		return Receipt{}, err
 	}
-	return l.record(newEntry(tx), true)
+	if r, done, err := l.retry(&tx); done {
+		return r, err
+	}
+	proof, err := l.authorize("transaction", &tx, &prior)
+	if err != nil {
+		return Receipt{}, err
+	}
+	e := newEntry(tx)
+	e.tx.Proof = proof
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.record(e, true)
 }
 
 func mirror(o *Transaction, req ReversalRequest) Transaction {
 	tx := Transaction{
 		ID: req.ID, Kind: Reversal, Reverses: o.ID, Effective: req.Effective, Recorded: req.Recorded,
-		Formality: Formality{Instrument: o.Formality.Instrument, Scope: o.Formality.Scope, DecidedBy: req.By},
-		Coverage:  o.Coverage, Against: o.Against, Memo: req.Reason,
+		Formality: Formality{Instrument: o.Formality.Instrument, Scope: o.Formality.Scope, DecidedBy: req.By,
+			Approvers: slices.Clone(req.Approvers)},
+		Coverage: o.Coverage, Against: o.Against, Memo: req.Reason,
 		Postings: make([]Posting, len(o.Postings)),
 	}
 	for i, p := range o.Postings {
 		tx.Postings[i] = Posting{Account: p.Account, Amount: p.Amount.Neg()}
 	}
 	return tx
+}
+
+// isMirror reports whether tx is the exact mirror of o that Reverse
+// makes: the same accounts in the same order with every amount negated,
+// the same instrument, scope, coverage and grant.
+func isMirror(tx, o *Transaction) bool {
+	if len(tx.Postings) != len(o.Postings) || tx.Formality.Instrument != o.Formality.Instrument ||
+		tx.Formality.Scope != o.Formality.Scope || tx.Coverage != o.Coverage || tx.Against != o.Against ||
+		tx.Labour != nil || len(tx.Metadata) > 0 {
+		return false
+	}
+	for i, p := range o.Postings {
+		q := tx.Postings[i]
+		if q.Account != p.Account || !q.Amount.Equal(p.Amount.Neg()) {
+			return false
+		}
+	}
+	return true
 }

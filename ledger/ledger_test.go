@@ -230,15 +230,15 @@ func TestHolds(t *testing.T) {
 	assert.Equal(t, "3000.00 GBP", report.Committed.String())
 
 	before := state(t, l)
-	_, err = l.Capture(id("hold"), id("capture"), gbp("3000.01"), day(2025, 6, 1), day(2025, 6, 1))
+	_, err = l.Capture(ledger.CaptureRequest{Hold: id("hold"), ID: id("capture"), Amount: gbp("3000.01"), Effective: day(2025, 6, 1), Recorded: day(2025, 6, 1), By: director})
 	assert.ErrorIs(t, err, ledger.ErrOverHold, "posting more than is held is refused")
 	assert.ErrorIs(t, l.Expire(id("hold"), day(2025, 6, 1)), ledger.ErrHoldNotExpired)
 	assert.Equal(t, before, state(t, l))
 
-	c, err := l.Capture(id("hold"), id("capture"), gbp("2500"), day(2025, 6, 1), day(2025, 6, 1))
+	c, err := l.Capture(ledger.CaptureRequest{Hold: id("hold"), ID: id("capture"), Amount: gbp("2500"), Effective: day(2025, 6, 1), Recorded: day(2025, 6, 1), By: director})
 	require.NoError(t, err)
 	assert.Equal(t, id("capture"), c.ID)
-	again, err := l.Capture(id("hold"), id("capture"), gbp("2500"), day(2025, 6, 1), day(2025, 6, 1))
+	again, err := l.Capture(ledger.CaptureRequest{Hold: id("hold"), ID: id("capture"), Amount: gbp("2500"), Effective: day(2025, 6, 1), Recorded: day(2025, 6, 1), By: director})
 	require.NoError(t, err)
 	assert.True(t, again.Duplicate)
 	bal, _ := l.Balance(id("temple-cash"))
@@ -246,9 +246,9 @@ func TestHolds(t *testing.T) {
 	held, _ = l.Held(id("hub-cash"))
 	assert.True(t, held.IsZero())
 
-	_, err = l.Capture(id("hold"), id("capture-2"), gbp("500"), day(2025, 6, 2), day(2025, 6, 2))
+	_, err = l.Capture(ledger.CaptureRequest{Hold: id("hold"), ID: id("capture-2"), Amount: gbp("500"), Effective: day(2025, 6, 2), Recorded: day(2025, 6, 2), By: director})
 	assert.ErrorIs(t, err, ledger.ErrHoldResolved)
-	assert.ErrorIs(t, l.Void(id("hold"), day(2025, 6, 2), "changed mind"), ledger.ErrHoldResolved)
+	assert.ErrorIs(t, l.Void(ledger.VoidRequest{Hold: id("hold"), By: director, At: day(2025, 6, 2), Reason: "changed mind"}), ledger.ErrHoldResolved)
 	assert.ErrorIs(t, l.Expire(id("hold"), day(2026, 5, 1)), ledger.ErrHoldResolved)
 
 	report, err = l.BudgetVsActual(id("grant"))
@@ -260,14 +260,14 @@ func TestHolds(t *testing.T) {
 	// Void and expire, each once.
 	for _, name := range []string{"h-void", "h-expire"} {
 		h := hold
-		h.ID = id(name)
+		h.ID, h.Recorded = id(name), day(2025, 6, 3)
 		_, err = l.PlaceHold(h)
 		require.NoError(t, err)
 	}
-	require.NoError(t, l.Void(id("h-void"), day(2025, 7, 1), "project cancelled"))
+	require.NoError(t, l.Void(ledger.VoidRequest{Hold: id("h-void"), By: director, At: day(2025, 7, 1), Reason: "project cancelled"}))
 	require.NoError(t, l.Expire(id("h-expire"), day(2026, 4, 1)))
-	assert.ErrorIs(t, l.Void(id("h-expire"), day(2026, 4, 2), ""), ledger.ErrHoldResolved)
-	assert.ErrorIs(t, l.Void(id("no-hold"), day(2026, 4, 2), ""), ledger.ErrUnknownHold)
+	assert.ErrorIs(t, l.Void(ledger.VoidRequest{Hold: id("h-expire"), By: director, At: day(2026, 4, 2), Reason: ""}), ledger.ErrHoldResolved)
+	assert.ErrorIs(t, l.Void(ledger.VoidRequest{Hold: id("no-hold"), By: director, At: day(2026, 4, 2), Reason: ""}), ledger.ErrUnknownHold)
 	var resolutions []ledger.Resolution
 	for h := range l.Holds() {
 		resolutions = append(resolutions, h.Resolution.Resolution)

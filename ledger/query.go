@@ -130,28 +130,6 @@ func (l *Ledger) counted(e *entry) bool {
 	return !reversed
 }
 
-// MovedUnder returns the money moved under an instrument within period:
-// the value of every counted transaction made under it and effective in
-// period. A governance.Usage can be built on it.
-func (l *Ledger) MovedUnder(instrument uuid.UUID, period coprod.Window) (coprod.Amount, error) {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	sum := coprod.Zero(coprod.GBP)
-	for _, e := range l.txOrder {
-		if e.tx.Formality.Instrument != instrument || !period.Contains(e.tx.Effective) || !l.counted(e) {
-			continue
-		}
-		v, ok, err := moneyValue(e.tx.Postings)
-		if err == nil && ok {
-			sum, err = sum.Add(v)
-		}
-		if err != nil {
-			return coprod.Amount{}, err
-		}
-	}
-	return sum, nil
-}
-
 // Flow is money that moved from one owner's accounts to another's.
 type Flow struct {
 	From, To coprod.PartyID

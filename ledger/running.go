@@ -42,6 +42,20 @@ func (r *running) add(a coprod.Amount) error {
 	return nil
 }
 
+// sign returns -1, 0 or +1.
+func (r running) sign() int {
+	if r.wide {
+		return r.big.Sign()
+	}
+	switch {
+	case r.small < 0:
+		return -1
+	case r.small > 0:
+		return 1
+	}
+	return 0
+}
+
 func (r running) isZero() bool {
 	if r.wide {
 		return r.big.IsZero()

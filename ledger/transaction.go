@@ -19,6 +19,10 @@ const (
 	// MaxTextLen bounds memo, reason, scope, metadata keys and values, in
 	// bytes.
 	MaxTextLen = 500
+	// MaxApprovers bounds the co-signatories of one record.
+	MaxApprovers = 8
+	// MaxProofLinks bounds the proof path a record carries.
+	MaxProofLinks = 16
 )
 
 // Kind is what sort of allocation a transaction records (DOMAIN.md §5).
@@ -94,10 +98,18 @@ type Formality struct {
 	Scope string `json:"scope,omitempty"`
 	// DecidedBy is the party who decided. Required.
 	DecidedBy coprod.PartyID `json:"decided_by"`
+	// Approvers are co-signatories (at most MaxApprovers): above a
+	// joint-authorisation threshold, or for a payment to the decider, an
+	// independent one must approve.
+	Approvers []coprod.PartyID `json:"approvers,omitempty"`
 }
 
 // Formal reports whether the transaction was made under an instrument.
 func (f Formality) Formal() bool { return f.Instrument != uuid.Nil }
+
+func (f *Formality) equal(o *Formality) bool {
+	return f.Instrument == o.Instrument && f.Scope == o.Scope && f.DecidedBy == o.DecidedBy && slices.Equal(f.Approvers, o.Approvers)
+}
 
 // Transaction is one balanced entry. Its ID is the idempotency key: the
 // same ID with the same content is recorded once; with other content it is
@@ -125,6 +137,12 @@ type Transaction struct {
 	Labour   *Labour           `json:"labour,omitempty"`
 	Memo     string            `json:"memo,omitempty"`
 	Metadata map[string]string `json:"metadata,omitempty"`
+	// Proof is the authority the transaction was made under, as the
+	// ledger's Authorizer decided it when the transaction was recorded:
+	// set by the ledger and journaled, never by the caller (Post refuses a
+	// transaction that carries one). Nil for a discretionary transaction
+	// or a ledger with no Authorizer.
+	Proof *coprod.Proof `json:"proof,omitempty"`
 }
 
 // clone returns a deep copy, so that neither the caller nor the ledger can
@@ -136,13 +154,34 @@ func (t Transaction) clone() Transaction {
 		t.Labour = &l
 	}
 	t.Metadata = maps.Clone(t.Metadata)
+	t.Formality.Approvers = slices.Clone(t.Formality.Approvers)
+	t.Proof = cloneProof(t.Proof)
 	return t
 }
 
-// equal reports whether two transactions have the same content.
+func cloneProof(p *coprod.Proof) *coprod.Proof {
+	if p == nil {
+		return nil
+	}
+	return &coprod.Proof{Path: slices.Clone(p.Path)}
+}
+
+// equalProofs compares two proofs link by link.
+func equalProofs(a, b *coprod.Proof) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return slices.EqualFunc(a.Path, b.Path, func(x, y coprod.ProofLink) bool {
+		return x.ID == y.ID && x.From == y.From && x.To == y.To && x.Scope == y.Scope &&
+			x.Limit.Equal(y.Limit) && x.Period.NotBefore.Equal(y.Period.NotBefore) && x.Period.Expires.Equal(y.Period.Expires)
+	})
+}
+
+// equal reports whether two transactions have the same content as the
+// caller gave it: the Proof, which the ledger adds, is not compared.
 func (t *Transaction) equal(o *Transaction) bool {
 	if t.ID != o.ID || t.Kind != o.Kind || !t.Effective.Equal(o.Effective) || !t.Recorded.Equal(o.Recorded) ||
-		t.Formality != o.Formality || t.Coverage != o.Coverage || t.Against != o.Against || t.Reverses != o.Reverses ||
+		!t.Formality.equal(&o.Formality) || t.Coverage != o.Coverage || t.Against != o.Against || t.Reverses != o.Reverses ||
 		t.Memo != o.Memo || len(t.Postings) != len(o.Postings) || !maps.Equal(t.Metadata, o.Metadata) {
 		return false
 	}
@@ -182,6 +221,10 @@ func (t *Transaction) validateShape() error {
 		return fmt.Errorf("more than %d metadata entries", MaxMetadata)
 	case len(t.Memo) > MaxTextLen || len(t.Formality.Scope) > MaxTextLen:
 		return fmt.Errorf("text longer than %d bytes", MaxTextLen)
+	case len(t.Formality.Approvers) > MaxApprovers:
+		return fmt.Errorf("more than %d approvers", MaxApprovers)
+	case t.Proof != nil && len(t.Proof.Path) > MaxProofLinks:
+		return fmt.Errorf("proof path longer than %d links", MaxProofLinks)
 	case t.Kind.Labour() != (t.Labour != nil):
 		return fmt.Errorf("labour record with kind %s", t.Kind)
 	case (t.Kind == Reversal) != (t.Reverses != uuid.Nil):

@@ -1,6 +1,7 @@
 // Command money shows coprod's ledger on one borough's mental-health
 // partnership: a grant made under a delegated instrument and checked
-// against the governance register, a transfer made on one officer's
+// against the governance register, a transfer an officer may not make out
+// of the council's money on their own say and the council makes at its
 // discretion, a payment the register refuses, unpaid delivery hours kept
 // in a memorandum book, and the redistribution metrics an evaluation
 // asks for.
@@ -87,7 +88,8 @@ func run(w io.Writer) error {
 			Postings: []ledger.Posting{{Account: from, Amount: a.Neg()}, {Account: to, Amount: a}}}
 	}
 	formal := ledger.Formality{Instrument: id(201), Scope: "commission/mental-health/iapt", DecidedBy: manager}
-	informal := ledger.Formality{DecidedBy: officer}
+	onGoodwill := ledger.Formality{DecidedBy: officer}
+	atDiscretion := ledger.Formality{DecidedBy: council}
 
 	steps := []struct {
 		what string
@@ -95,7 +97,8 @@ func run(w io.Writer) error {
 	}{
 		{"grant to the hub under the scheme of delegation", move(401, id(301), id(302), "15000", ledger.Grant, formal, day(4, 1))},
 		{"a second grant above the manager's limit", move(402, id(301), id(302), "25000", ledger.Grant, formal, day(4, 2))},
-		{"transfer to the temple on the officer's goodwill", move(403, id(301), id(303), "1500", ledger.ProjectFunding, informal, day(5, 1))},
+		{"transfer to the temple on the officer's goodwill", move(408, id(301), id(303), "1500", ledger.ProjectFunding, onGoodwill, day(5, 1))},
+		{"the same transfer at the council's discretion", move(403, id(301), id(303), "1500", ledger.ProjectFunding, atDiscretion, day(5, 1))},
 		{"temple pays for rooms and supervision", move(404, id(303), id(304), "1400", ledger.Payment, ledger.Formality{DecidedBy: temple}, day(5, 20))},
 		{"hub pays its staff and running costs", move(406, id(302), id(307), "14000", ledger.Payment, ledger.Formality{DecidedBy: hub}, day(6, 1))},
 	}

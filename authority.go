@@ -1,0 +1,111 @@
+package coprod
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Permission is the question a ledger puts to an authority before it
+// records money moving: may Decider, with Approvers co-signing, make this
+// record, in Scope, moving Amount out of the Payers' accounts into the
+// Beneficiaries', under Instrument, recorded at Recorded and taking effect
+// at Effective? The ledger fills it from the record; an authority (the
+// governance register) answers with a [Proof] or an error.
+//
+// It lives in this package because both sides need it and neither imports
+// the other. The parties named as deciders and approvers are the caller's
+// assertions: the library authorises, it does not authenticate.
+type Permission struct {
+	// Decider is the party who decided.
+	Decider PartyID
+	// Approvers are co-signatories, in the order given.
+	Approvers []PartyID
+	// Scope is the action, e.g. "commission/mental-health/iapt".
+	Scope string
+	// Amount is the money the record moves; the zero Amount when it moves
+	// none (a reversal or a void, which give money back).
+	Amount Amount
+	// Instrument is the mandate or delegation the record claims to be made
+	// under; uuid.Nil for a discretionary record.
+	Instrument uuid.UUID
+	// Payers are the owners of the accounts money leaves.
+	Payers []PartyID
+	// Beneficiaries are the owners whose accounts gain on balance: a
+	// transfer between one owner's own accounts makes no beneficiary.
+	Beneficiaries []PartyID
+	// Recorded is when the decision is recorded: authority is decided as
+	// it stands then.
+	Recorded time.Time
+	// Effective is when the record takes effect in the books; authority
+	// must stand then too. The zero time means Recorded.
+	Effective time.Time
+	// Location is where calendar periods (months, quarters, financial
+	// years) begin and end; nil means UTC.
+	Location *time.Location
+	// Prior, when set, is the earlier record this one resolves or corrects:
+	// a hold captured or voided, a transaction reversed.
+	Prior *Prior
+}
+
+// Prior describes an earlier record that a new one resolves or corrects,
+// so that an authority can tell who may act on it: its decider, a holder
+// above them on its proof path, or a successor holding the same scope
+// under the same parent.
+type Prior struct {
+	// Decider is who decided the earlier record.
+	Decider PartyID
+	// Proof is the authority it was made under; nil for a discretionary
+	// record.
+	Proof *Proof
+	// Payers are the owners of the accounts it took money from.
+	Payers []PartyID
+}
+
+// Proof is the authority a record was made under, as decided when it was
+// recorded: the proof path from the root mandate down to the decider's own
+// mandate or delegation, each link with the cumulative limit it carries.
+// A ledger keeps it with the record and journals it, so an auditor can see
+// on what authority each payment was made, and counts spending against
+// each limit on it. The zero Proof (no path) is a discretionary record's.
+type Proof struct {
+	Path []ProofLink `json:"path"`
+}
+
+// Leaf returns the last link of the path, the decider's own, and false for
+// an empty path.
+func (p *Proof) Leaf() (ProofLink, bool) {
+	if p == nil || len(p.Path) == 0 {
+		return ProofLink{}, false
+	}
+	return p.Path[len(p.Path)-1], true
+}
+
+// Holds reports whether party holds a link on the path.
+func (p *Proof) Holds(party PartyID) bool {
+	if p == nil {
+		return false
+	}
+	for _, l := range p.Path {
+		if l.To == party {
+			return true
+		}
+	}
+	return false
+}
+
+// ProofLink is one mandate or delegation on a proof path. When the link
+// carries a cumulative limit, Limit is that limit and Period the span of
+// the period (month, quarter, year) in which the record counts against it;
+// a ledger adds the record's value to the link's total for that span.
+type ProofLink struct {
+	ID   uuid.UUID `json:"id"`
+	From PartyID   `json:"from,omitzero"`
+	To   PartyID   `json:"to"`
+	// Scope is the link's own scope.
+	Scope string `json:"scope"`
+	// Limit is the link's cumulative limit; the zero Amount (encoded as
+	// null) when it has none.
+	Limit  Amount `json:"limit"`
+	Period Window `json:"period,omitzero"`
+}
