@@ -270,9 +270,6 @@ type spent struct {
 func fetchUsage(req *Request, at time.Time, links []*link) map[uuid.UUID]spent {
 	out := make(map[uuid.UUID]spent, len(links))
 	for _, l := range links {
-		if _, done := out[l.ID]; done {
-			continue
-		}
 		a, err := req.Usage.Spent(l.ID, l.period.Span(at, l.window, req.Location))
 		out[l.ID] = spent{a, err}
 	}
@@ -317,12 +314,15 @@ func (e *evaluation) allow() (Decision, bool) {
 // actor and the approvers hold in the scope.
 func (e *evaluation) cappedLinks() []*link {
 	var out []*link
+	seen := make(map[*link]bool)
 	for _, p := range append([]coprod.PartyID{e.req.Actor}, e.req.Approvers...) {
 		for _, leaf := range e.r.held[p] {
 			if !leaf.Scope.Covers(e.req.Scope) {
 				continue
 			}
-			for l := leaf; l != nil; l = l.parent {
+			// Paths share ancestors: stop where an earlier walk passed.
+			for l := leaf; l != nil && !seen[l]; l = l.parent {
+				seen[l] = true
 				if l.cum.IsSet() {
 					out = append(out, l)
 				}
@@ -687,7 +687,8 @@ func lower(a, b coprod.Amount) coprod.Amount {
 }
 
 // reasonSet collects distinct reasons (by code, link and party) up to
-// MaxReasons, unless uncapped, and counts the distinct ones left out.
+// MaxReasons and counts the distinct ones left out. An uncapped set holds
+// one path's reasons, all of them.
 type reasonSet struct {
 	list     []Reason
 	seen     map[reasonKey]struct{}
@@ -703,6 +704,16 @@ type reasonKey struct {
 
 func (s *reasonSet) add(r Reason) {
 	k := reasonKey{r.Code, r.Link, r.Party}
+	if s.uncapped {
+		// One path's reasons: few, so a scan beats a map.
+		for _, x := range s.list {
+			if x.Code == r.Code && x.Link == r.Link && x.Party == r.Party {
+				return
+			}
+		}
+		s.list = append(s.list, r)
+		return
+	}
 	if s.seen == nil {
 		s.seen = make(map[reasonKey]struct{})
 	}
@@ -710,7 +721,7 @@ func (s *reasonSet) add(r Reason) {
 		return
 	}
 	s.seen[k] = struct{}{}
-	if s.uncapped || len(s.list) < MaxReasons {
+	if len(s.list) < MaxReasons {
 		s.list = append(s.list, r)
 	} else {
 		s.omitted++

@@ -3,6 +3,7 @@ package governance_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/coprod/coprod"
 	"github.com/coprod/coprod/governance"
@@ -84,4 +85,74 @@ func BenchmarkAuthorizeDenied(b *testing.B) {
 			b.Fatal("allowed")
 		}
 	}
+}
+
+// BenchmarkDenialAtLimits is the worst denial the limits allow: an actor
+// and MaxApprovers approvers each holding MaxHeldPerParty paths
+// MaxChainDepth deep, every link with a cumulative limit, the amount above
+// the joint threshold, every path of the actor over its transaction limit
+// and every approver's path expired. Each party's authority is worked out
+// once and each capped link's usage asked once.
+func BenchmarkDenialAtLimits(b *testing.B) {
+	r, req, at, calls := denialAtLimits(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		d := r.Authorize(req, at)
+		if d.Allowed || len(d.Reasons) > governance.MaxReasons {
+			b.Fatal("allowed, or too many reasons")
+		}
+	}
+	b.ReportMetric(float64(*calls)/float64(b.N), "usage-calls/op")
+}
+
+func denialAtLimits(tb testing.TB) (*governance.Register, governance.Request, time.Time, *int) {
+	tb.Helper()
+	must := func(err error) {
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	r := governance.NewRegister()
+	party := func(name string) uuid.UUID {
+		p := coprod.Party{ID: id(name), Name: name, Sector: coprod.Individual}
+		must(r.AddParty(p))
+		return p.ID
+	}
+	root := party("root")
+	actor := party("actor")
+	approvers := make([]uuid.UUID, governance.MaxApprovers)
+	for i := range approvers {
+		approvers[i] = party(fmt.Sprintf("approver-%d", i))
+	}
+	must(r.AddMandate(governance.Mandate{ID: id("m"), Holder: root, Scope: sc("commission"), TransactionLimit: gbp("100000"),
+		CumulativeLimit: gbp("1000000"), JointThreshold: gbp("100"), MaxDepth: governance.MaxChainDepth - 1}))
+	parent, from := id("m"), root
+	for i := 1; i < governance.MaxChainDepth-1; i++ {
+		to := party(fmt.Sprintf("middle-%d", i))
+		d := governance.Delegation{ID: id(fmt.Sprintf("middle-link-%d", i)), Parent: parent, From: from, To: to, Scope: sc("commission"),
+			TransactionLimit: gbp("100000"), CumulativeLimit: gbp("1000000"), JointThreshold: gbp("100"),
+			MaySubDelegate: true, MaxDepth: governance.MaxChainDepth - 1 - i}
+		must(r.Delegate(d))
+		parent, from = d.ID, to
+	}
+	expired := coprod.Window{NotBefore: date(2024, 1, 1), Expires: date(2025, 1, 1)}
+	for _, holder := range append([]uuid.UUID{actor}, approvers...) {
+		for j := range governance.MaxHeldPerParty {
+			d := governance.Delegation{ID: uuid.New(), Parent: parent, From: from, To: holder, Scope: sc("commission/mental-health"),
+				TransactionLimit: gbp("500"), CumulativeLimit: gbp("1000000"), JointThreshold: gbp("100")}
+			if holder != actor {
+				d.TransactionLimit, d.Window = gbp("100000"), expired
+			}
+			_ = j
+			must(r.Delegate(d))
+		}
+	}
+	calls := new(int)
+	zero := gbp("0")
+	req := governance.Request{Actor: actor, Scope: sc("commission/mental-health"), Amount: gbp("1000"), Approvers: approvers,
+		Usage: governance.UsageFunc(func(uuid.UUID, coprod.Window) (coprod.Amount, error) {
+			*calls++
+			return zero, nil
+		})}
+	return r, req, date(2026, 1, 1), calls
 }

@@ -43,8 +43,27 @@
 // authority (lowest limit, intersected window) is the leaf's, computed once
 // when the link is made. Authorize checks per link only what can change
 // later (revocation, reassumption) and what the caller supplies (spending
-// against cumulative limits, through [Usage]). Nothing recorded is edited
-// or deleted.
+// against cumulative limits, through [Usage]; whose money is spent).
+// Every comparison that cannot be made, such as an amount in another unit
+// than a limit, denies. A link is revoked from its earliest revocation.
+// Nothing recorded is edited or deleted.
+//
+// # Authority through a ledger
+//
+// [Register.Permit] answers a ledger's [coprod.Permission] and returns the
+// [coprod.Proof] the ledger keeps with the record: the proof path, each
+// link with its cumulative limit and the span of its period at the
+// recorded time. The ledger enforces those limits itself, under its own
+// lock, as it commits, so that checking and committing are one step; the
+// ledger package documents the time rule and the subtree rule. A record
+// is authorised at its recorded time and its effective time; it may spend
+// only the money of parties on its proof path; a decider who gains needs
+// an independent second signatory; a correction (reversal, capture, void)
+// is decided by the earlier record's decider, a holder above them, or a
+// successor in the same post.
+//
+// The parties named as actors, deciders and approvers are the caller's
+// assertions: the library authorises, it does not authenticate.
 //
 // What the register accepts but a partnership should not live with (an
 // activity with no Accountable, a community party only ever consulted,
@@ -55,10 +74,12 @@
 // # Concurrency
 //
 // A [Register] is safe for concurrent use: Authorize, Check and the
-// exporters take a read lock; recording takes the write lock. Records,
-// decisions and reports are values, and slices handed out are copies. The
-// package has no clock, no I/O and no global mutable state: times are
-// arguments and spending comes from the caller's Usage.
+// exporters take a read lock; recording takes the write lock. No caller
+// code runs under the lock: Authorize asks the caller's [Usage] only after
+// releasing it, once per capped link. Records, decisions and reports are
+// values, and slices handed out are copies. The package has no clock, no
+// I/O and no global mutable state: times are arguments and spending comes
+// from the caller's Usage.
 //
 // # Errors
 //
@@ -73,5 +94,7 @@
 // An allowed Authorize makes one allocation, the proof path, which holds
 // no pointers; it costs about 300 ns at chain depth 10 whether the register
 // holds a thousand delegations or a hundred thousand (BENCHMARKS.md).
-// Denials walk every path and collect every reason, and cost more.
+// Denials walk every path and collect every distinct reason, up to
+// [MaxReasons]; they cost in proportion to the paths of the actor and the
+// approvers times their depth, each party's authority worked out once.
 package governance

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"testing"
 
+	"github.com/coprod/coprod"
+	"github.com/coprod/coprod/governance"
 	"github.com/coprod/coprod/ledger"
 	"github.com/google/uuid"
 )
@@ -26,14 +29,25 @@ func postings(n int) []ledger.Posting {
 // holding fewer than postBatch transactions, whatever b.N the run picks.
 // (Without the reset the ledger, and the work of the garbage collector
 // over it, grows with b.N.)
+//
+// The authorizer=register rows post through the governance register as
+// the ledger's Authorizer, with a cumulative limit on the path, so each
+// post asks the register, keeps the proof and checks the cap as it
+// commits.
 func BenchmarkPost(b *testing.B) {
 	const postBatch = 100_000
 	for _, n := range []int{2, 4} {
-		for _, journal := range []bool{false, true} {
-			b.Run(fmt.Sprintf("postings=%d/journal=%t", n, journal), func(b *testing.B) {
+		for _, mode := range []string{"none", "journal", "register", "register+journal"} {
+			if n == 4 && strings.HasPrefix(mode, "register") {
+				continue
+			}
+			b.Run(fmt.Sprintf("postings=%d/%s", n, mode), func(b *testing.B) {
 				opts := ledger.Options{}
-				if journal {
+				if strings.HasSuffix(mode, "journal") {
 					opts.Journal = io.Discard
+				}
+				if strings.HasPrefix(mode, "register") {
+					opts.Authorizer = benchRegister(b)
 				}
 				tx := ledger.Transaction{Kind: ledger.Payment, Postings: postings(n), Effective: day(2025, 5, 1), Recorded: day(2025, 5, 1),
 					Formality: ledger.Formality{Instrument: id("d"), Scope: "commission/mental-health", DecidedBy: officer}}
@@ -59,6 +73,31 @@ func BenchmarkPost(b *testing.B) {
 			})
 		}
 	}
+}
+
+// benchRegister is the council's mandate delegated to the officer for
+// mental health, with a monthly cumulative limit no benchmark reaches.
+func benchRegister(b *testing.B) *governance.Register {
+	r := governance.NewRegister()
+	for _, p := range []coprod.Party{
+		{ID: council, Name: "Council", Sector: coprod.Statutory},
+		{ID: officer, Name: "Officer", Sector: coprod.Individual},
+		{ID: hub, Name: "Hub", Sector: coprod.Hub},
+		{ID: temple, Name: "Temple", Sector: coprod.Community},
+	} {
+		if err := r.AddParty(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := r.AddMandate(governance.Mandate{ID: id("mandate"), Holder: council, Scope: "commission", MaxDepth: 2}); err != nil {
+		b.Fatal(err)
+	}
+	if err := r.Delegate(governance.Delegation{ID: id("d"), Parent: id("mandate"), From: council, To: officer,
+		Scope: "commission/mental-health", TransactionLimit: gbp("100000"), CumulativeLimit: gbp("1000000000000"),
+		Period: governance.PeriodMonth}); err != nil {
+		b.Fatal(err)
+	}
+	return r
 }
 
 func BenchmarkAllocate(b *testing.B) {

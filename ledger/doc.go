@@ -43,12 +43,62 @@
 //
 // # Authority
 //
-// A ledger built with an [Authorizer] asks it about every formal
-// transaction and hold, and refuses what it denies ([ErrNotAuthorized],
-// wrapping the authorizer's reasons). Discretionary records are kept with
-// the deciding person, so money resting on one person's goodwill is
-// visible; [Options.Strict] refuses them. governance.Register satisfies
-// Authorizer through its Permit method; neither package imports the other.
+// A ledger built with an [Authorizer] (governance.Register serves, through
+// its Permit method; neither package imports the other) asks it a
+// [coprod.Permission] for every financial record and keeps the
+// [coprod.Proof] it returns with the record, journaled, so that an auditor
+// can see on what authority each payment was made as it was decided. It
+// refuses what the authority denies ([ErrNotAuthorized], wrapping the
+// authority's reasons). Discretionary records are kept with the deciding
+// person, so money resting on one person's goodwill is visible;
+// [Options.Strict] refuses them. Labour and in-kind records are not
+// spending and are not asked about.
+//
+// The time rule. A record is authorised at its recorded time, the moment
+// the application records the decision, and must stand at its effective
+// time too. Recorded times never go back by more than [Options.MaxSkew]
+// (default [DefaultMaxSkew], so goroutines racing for the lock are not
+// refused); further is [ErrRecordedTimeBehind], which the caller retries
+// with the current time. The effective time may precede the recorded time
+// only inside an open accounting period: after [Ledger.ClosePeriod]
+// nothing may take effect before the closing ([ErrPeriodClosed]), and
+// corrections go into an open period. So a delegate revoked on 1 June
+// cannot record on 1 July a payment dated 31 May, an expired delegate
+// cannot back-date into its window, and a year-end accrual recorded on 2
+// April, effective 31 March, stands while March is open. To import
+// history, record it in order with the recorded times of the original
+// decisions, against a register that holds the authority as it stood
+// then (revocations with their own dates).
+//
+// Whose money. A record may take money only out of accounts whose owner
+// holds a link on its proof path (for a discretionary record, the
+// decider's own). The owners of the accounts money goes into are passed as
+// beneficiaries: a declared interest in one refuses the record, and a
+// decider who gains needs an independent second signatory among
+// Formality.Approvers. A transfer between one owner's own accounts makes
+// no beneficiary.
+//
+// The subtree rule. A cumulative limit on a mandate or delegation bounds
+// everything spent under it and under every delegation below it, in the
+// period (month, quarter, financial year from 1 April, in
+// [Options.Location]) of each record's recorded time, whatever order the
+// records come in: every link with a cumulative limit is on the proof path
+// of every record made below it, and the ledger adds each record's value
+// to each such link's running total. Open holds count from the moment they
+// are placed, in the period they were placed, until captured (which
+// converts them without counting twice), voided or expired; a reversal
+// gives its original's value back in the original's period. [Ledger.Spent]
+// reads the totals.
+//
+// Corrections are decisions too. A reversal, a capture and a void each
+// name who decides them; with an Authorizer that party must be entitled
+// to act on the earlier record: its decider, a holder above them on its
+// proof path, or a successor holding the same scope under the same parent.
+// A capture is authorised again at its own time, never above the hold
+// ([ErrOverHold]) and never after its expiry ([ErrHoldExpired]).
+//
+// The parties named as deciders and approvers are the caller's
+// assertions: the library authorises, it does not authenticate.
 //
 // # Journal
 //
@@ -61,16 +111,20 @@
 // # Concurrency
 //
 // A [Ledger] is safe for concurrent use: records are serialised by a
-// mutex, queries share a read lock. The Authorizer is called before the
-// ledger's lock is taken, so it may read the ledger (for cumulative usage);
-// enforcing a cumulative limit across concurrent posts under one
-// instrument is then the caller's to serialise. The package has no clock,
-// no I/O of its own (the journal is the caller's writer) and no global
-// state.
+// mutex, queries share a read lock. No caller code runs while the ledger
+// holds its lock: the Authorizer is asked before the lock is taken, and
+// checking authority and committing are still one step, because the
+// authority decides from its own register and returns the proof with its
+// limits, and the ledger checks the limits against its own running totals
+// under its lock as it commits. However many goroutines post under one
+// capped instrument, the total never passes the cap. The package has no
+// clock, no I/O of its own (the journal is the caller's writer) and no
+// global state.
 //
 // # Errors
 //
 // Refusals are *[RecordError] values wrapping one sentinel such as
-// [ErrUnbalanced]; branch with errors.Is. Journal faults are
+// [ErrUnbalanced], each with a stable code (coprod.CodeOf); branch with
+// errors.Is. Journal faults are
 // *[JournalError] values naming the line, matching [ErrCorruptJournal].
 package ledger

@@ -319,6 +319,9 @@ func (l *Ledger) replayRecord(env envelope) error {
 		if _, ok := l.txs[tx.ID]; ok {
 			return refuse("transaction", tx.ID, ErrIdempotencyConflict, "recorded twice")
 		}
+		if err := l.replayedAuthority("transaction", &tx); err != nil {
+			return err
+		}
 		_, err = l.record(newEntry(tx), false)
 		return err
 	case recHold:
@@ -328,6 +331,11 @@ func (l *Ledger) replayRecord(env envelope) error {
 		}
 		if _, ok := l.holds[h.ID]; ok {
 			return refuse("hold", h.ID, ErrIdempotencyConflict, "placed twice")
+		}
+		probe := h.transaction(h.ID, h.Amount, h.Recorded, h.Recorded, h.Formality)
+		probe.Proof = h.Proof
+		if err := l.replayedAuthority("hold", &probe); err != nil {
+			return err
 		}
 		_, err := l.placeHold(h, false)
 		return err
@@ -350,9 +358,28 @@ func (l *Ledger) replayRecord(env envelope) error {
 		if !ok {
 			return refuse("hold", res.Hold, ErrUnknownHold, "no hold %s", res.Hold)
 		}
+		if res.Transaction != nil {
+			if err := l.replayedAuthority("hold", res.Transaction); err != nil {
+				return err
+			}
+		}
 		_, err := l.resolve(s, res, false)
 		return err
 	}
+}
+
+// replayedAuthority refuses, on a ledger with an Authorizer, a formal
+// financial line that moves money yet carries no proof: replay does not
+// decide authority again, so it keeps only what was proved when the record
+// was made, and a formal record the authority never proved is not one.
+func (l *Ledger) replayedAuthority(kind string, tx *Transaction) error {
+	if l.opts.Authorizer == nil || !tx.Formality.Formal() || tx.Kind == Reversal || bookFor(tx.Kind) != financialBook || tx.Proof != nil {
+		return nil
+	}
+	if _, moves, _ := moneyValue(tx.Postings); !moves {
+		return nil
+	}
+	return refuse(kind, tx.ID, ErrNotAuthorized, "a formal record with no proof of authority")
 }
 
 // parseSeq reads a canonical positive decimal: no sign, no leading zero.
