@@ -58,6 +58,16 @@
 // (balances, holds and idempotency memory) from the journal; [Verify]
 // names the first changed, missing, reordered or truncated line.
 //
+// A journal that fails stops the ledger. When the writer returns an error,
+// or takes fewer bytes than the line (io.ErrShortWrite), the record is
+// refused with [ErrJournal] and not applied, and from then on every record
+// that would be written is refused with [ErrJournalFailed], which wraps
+// the writer's error; [Ledger.Err] reports it. The failed record, retried,
+// is refused too. A record refused for its own fault is refused as
+// before, and an idempotent retry of a record made before the failure
+// still answers with its receipt, as neither writes anything. Queries
+// keep working, on the records before the failure.
+//
 // # Concurrency
 //
 // A [Ledger] is safe for concurrent use: records are serialised by a

@@ -71,8 +71,17 @@ var (
 	// ErrInvalidArgument: a query was given an argument it cannot use,
 	// such as a nil Classifier.
 	ErrInvalidArgument = coprod.NewError("INVALID_ARGUMENT", "ledger: invalid argument")
-	// ErrJournal: the journal writer failed; the record was not applied.
+	// ErrJournal: the record's journal line was not written, so the record
+	// was not applied. When the writer failed (an error, or a short
+	// write), the ledger has stopped and the refusal matches
+	// ErrJournalFailed and the writer's error too.
 	ErrJournal = coprod.NewError("JOURNAL_WRITE_FAILED", "ledger: journal write failed")
+	// ErrJournalFailed: the ledger is stopped because its journal writer
+	// failed; it is returned for the record whose write failed and for
+	// every record after it that would have been written, and wraps the
+	// writer's first error. Ledger.Err returns it. Recover from the journal
+	// to carry on.
+	ErrJournalFailed = coprod.NewError("JOURNAL_FAILED", "ledger: journal failed, ledger stopped")
 	// ErrCorruptJournal: Verify or Replay found a line that is not what the
 	// ledger wrote. The *JournalError says which.
 	ErrCorruptJournal = coprod.NewError("CORRUPT_JOURNAL", "ledger: corrupt journal")
@@ -85,7 +94,10 @@ type RecordError struct {
 	ID     uuid.UUID // the refused record's ID
 	Reason string
 	Err    error
-	Cause  error // the authorizer's error, for ErrNotAuthorized
+	// Cause is the underlying error, if any: the authorizer's for
+	// ErrNotAuthorized, the journal writer's for ErrJournal and
+	// ErrJournalFailed.
+	Cause error
 }
 
 func (e *RecordError) Error() string {

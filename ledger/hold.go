@@ -151,7 +151,7 @@ func (l *Ledger) placeHold(h Hold, journal bool) (Receipt, error) {
 		}
 	}
 	if err := l.commit(recHold, h, journal); err != nil {
-		return Receipt{}, refuse("hold", h.ID, ErrJournal, "%v", err)
+		return Receipt{}, journalRefusal("hold", h.ID, err)
 	}
 	s := &holdState{hold: h, seq: l.seq}
 	l.holds[h.ID] = s
@@ -232,7 +232,7 @@ func (l *Ledger) resolve(s *holdState, r HoldResolution, journal bool) (Receipt,
 		}
 	}
 	if err := l.commit(recResolution, r, journal); err != nil {
-		return Receipt{}, refuse("hold", s.hold.ID, ErrJournal, "%v", err)
+		return Receipt{}, journalRefusal("hold", s.hold.ID, err)
 	}
 	s.res = &r
 	id := s.hold.ID

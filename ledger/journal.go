@@ -12,6 +12,7 @@ import (
 	"strconv"
 
 	"github.com/coprod/coprod"
+	"github.com/google/uuid"
 )
 
 // MaxJournalLine bounds one journal line, in bytes. Verify and Replay
@@ -99,11 +100,17 @@ func (l *Ledger) commit(typ string, record any, journal bool) error {
 
 // journal advances the sequence and, with a journal configured, writes the
 // record's line. The caller holds the write lock and has validated the
-// record; on error nothing has advanced.
+// record; on error nothing has advanced. A write that fails, or takes
+// fewer bytes than the line, stops the ledger: the journal may now end in
+// part of a line, after which no line could be read back, so no line is
+// written after it.
 func (l *Ledger) journal(typ string, record any) error {
 	if l.opts.Journal == nil {
 		l.seq++
 		return nil
+	}
+	if l.failed != nil {
+		return stopped{l.failed}
 	}
 	var b []byte
 	var err error
@@ -118,12 +125,66 @@ func (l *Ledger) journal(typ string, record any) error {
 	}
 	line, sum := appendLine(l.line[:0], l.seq+1, l.head, typ, b)
 	l.line = line
-	if _, err := l.opts.Journal.Write(line); err != nil {
-		return err
+	if len(line) > MaxJournalLine {
+		// Nothing is written: a line Verify would refuse is not recorded.
+		return fmt.Errorf("journal line of %d bytes, more than MaxJournalLine", len(line))
+	}
+	n, err := l.opts.Journal.Write(line)
+	if err == nil && n < len(line) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
+		l.failed = &journalFailure{Line: l.seq + 1, Written: n, Size: len(line), Err: err}
+		return l.failed
 	}
 	l.seq++
 	l.head = sum
 	return nil
+}
+
+// Err returns the journal failure that stopped the ledger, or nil while
+// it accepts records. A non-nil error matches ErrJournalFailed and wraps
+// the writer's error (io.ErrShortWrite for a short write that reported
+// none).
+func (l *Ledger) Err() error {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.failed == nil {
+		return nil
+	}
+	return l.failed
+}
+
+// journalFailure is the failed write that stopped a ledger.
+type journalFailure struct {
+	Line    int   // the line being written
+	Written int   // how many of its bytes the writer reported taking
+	Size    int   // the line's length
+	Err     error // the writer's error, or io.ErrShortWrite
+}
+
+func (f *journalFailure) Error() string {
+	return fmt.Sprintf("ledger: journal failed writing line %d (%d of %d bytes written), ledger stopped: %v", f.Line, f.Written, f.Size, f.Err)
+}
+
+func (f *journalFailure) Unwrap() []error { return []error{ErrJournalFailed, f.Err} }
+
+// stopped is journal's answer on a ledger an earlier failure stopped.
+type stopped struct{ *journalFailure }
+
+// journalRefusal is the refusal of a record commit did not take: the
+// record whose write failed matches ErrJournal and, through the failure,
+// ErrJournalFailed; a record after the failure matches ErrJournalFailed.
+// Both wrap the writer's error.
+func journalRefusal(kind string, id uuid.UUID, err error) *RecordError {
+	if s, ok := err.(stopped); ok {
+		e := refuse(kind, id, ErrJournalFailed, "ledger stopped since journal line %d failed", s.Line)
+		e.Cause = s.Err
+		return e
+	}
+	e := refuse(kind, id, ErrJournal, "not applied")
+	e.Cause = err
+	return e
 }
 
 // envelope is a parsed journal line.
