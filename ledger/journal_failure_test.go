@@ -125,11 +125,42 @@ func TestJournalFailureStopsTheLedger(t *testing.T) {
 				assert.Equal(t, written, w.buf.Bytes(), "nothing written after the failure")
 				assert.Equal(t, failAt, w.writes, "one write a record, none after the failure")
 
-				if len(written) == len(refJournal.Bytes()) {
-					head, err := ledger.Verify(bytes.NewReader(written))
+				// The journal is sound, or torn right after the last
+				// record applied.
+				sound := int64(refJournal.Len())
+				head, err := ledger.Verify(bytes.NewReader(written))
+				if int64(len(written)) == sound {
 					require.NoError(t, err, "a failure that wrote nothing leaves a sound journal")
 					assert.Equal(t, l.Head(), head)
+				} else {
+					var je *ledger.JournalError
+					require.ErrorAs(t, err, &je)
+					require.ErrorIs(t, err, ledger.ErrTornJournal)
+					assert.NotErrorIs(t, err, ledger.ErrCorruptJournal)
+					assert.True(t, je.Torn)
+					assert.Equal(t, failAt, je.Line)
+					assert.Equal(t, sound, je.Offset, "truncate at the end of the last complete line")
+					_, err = ledger.Replay(bytes.NewReader(written), ledger.Options{})
+					assert.ErrorIs(t, err, ledger.ErrTornJournal, "Replay refuses a torn journal")
 				}
+
+				// Recover, truncate, carry on: the failed record and the
+				// rest go through, and the journal is byte for byte the
+				// one an unbroken writer would have written.
+				journal := bytes.NewBuffer(bytes.Clone(written))
+				back, n, err := ledger.Recover(bytes.NewReader(written), ledger.Options{Journal: journal})
+				require.NoError(t, err)
+				assert.Equal(t, sound, n)
+				assert.Equal(t, state(t, l), state(t, back), "the recovered ledger is the live one")
+				assert.Equal(t, written, journal.Bytes(), "Recover writes nothing")
+				journal.Truncate(int(n))
+				run(t, back, steps[failAt-1:])
+				head, err = ledger.Verify(bytes.NewReader(journal.Bytes()))
+				require.NoError(t, err)
+				assert.Equal(t, back.Head(), head)
+				whole, want := journaled(t)
+				assert.Equal(t, want, journal.Bytes())
+				assert.Equal(t, state(t, whole), state(t, back))
 			})
 		}
 	}
@@ -242,4 +273,185 @@ func TestJournalFailureAfterTheWholeLine(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, r.Duplicate)
 	assert.Equal(t, head.Seq, r.Seq)
+}
+
+// TestTornTail cuts the journal inside every line and checks that each
+// cut is told apart from corruption, with the offset to truncate at, and
+// that Recover replays every line before it.
+func TestTornTail(t *testing.T) {
+	_, journal := journaled(t)
+	lines := bytes.SplitAfter(journal, []byte("\n"))
+	lines = lines[:len(lines)-1]
+	var off int
+	for i, line := range lines {
+		for k := 1; k < len(line); k++ {
+			doc := append(bytes.Clone(journal[:off]), line[:k]...)
+			_, err := ledger.Verify(bytes.NewReader(doc))
+			var je *ledger.JournalError
+			require.ErrorAs(t, err, &je, "line %d cut after %d bytes", i+1, k)
+			require.True(t, je.Torn, "line %d cut after %d bytes: %v", i+1, k, err)
+			require.ErrorIs(t, err, ledger.ErrTornJournal)
+			require.NotErrorIs(t, err, ledger.ErrCorruptJournal)
+			require.Equal(t, i+1, je.Line)
+			require.Equal(t, int64(off), je.Offset)
+
+			back, n, err := ledger.Recover(bytes.NewReader(doc), ledger.Options{})
+			require.NoError(t, err)
+			require.Equal(t, int64(off), n)
+			require.Equal(t, i, back.Head().Seq)
+		}
+		off += len(line)
+	}
+	back, n, err := ledger.Recover(bytes.NewReader(journal), ledger.Options{})
+	require.NoError(t, err, "a sound journal recovers whole")
+	assert.Equal(t, int64(len(journal)), n)
+	assert.Equal(t, len(lines), back.Head().Seq)
+}
+
+// TestTornTailOrCorrupt: only what a write cut short can leave is torn.
+func TestTornTailOrCorrupt(t *testing.T) {
+	_, journal := journaled(t)
+	lines := bytes.SplitAfter(journal, []byte("\n"))
+	lines = lines[:len(lines)-1]
+	last := lines[len(lines)-1]
+	body := journal[:len(journal)-len(last)]
+	cat := func(tail ...[]byte) []byte { return append(bytes.Clone(body), bytes.Join(tail, nil)...) }
+	for _, tc := range []struct {
+		name string
+		doc  []byte
+		torn bool
+	}{
+		{"the line's first byte", cat(last[:1]), true},
+		{"all but the newline", cat(last[:len(last)-1]), true},
+		{"all but the closing brace and newline", cat(last[:len(last)-2]), true},
+		{"cut inside the hash", cat(last[:100]), true},
+		{"a changed byte, newline dropped", cat([]byte("X"), last[1:len(last)-1]), false},
+		{"a changed byte before the cut", cat(bytes.Replace(last[:len(last)/2], []byte(`"hash":"`), []byte(`"hash":"X`), 1)), false},
+		{"a changed byte, all but the newline", cat(bytes.Replace(last[:len(last)-1], []byte(`"record":{`), []byte(`"record":{ `), 1)), false},
+		{"something after the whole line", cat(last[:len(last)-1], []byte("}")), false},
+		{"the newline changed", cat(last[:len(last)-1], []byte("\r")), false},
+		{"the next line's start, out of sequence", cat([]byte(`{"seq":99`)), false},
+		{"the line before again, cut", cat(lines[len(lines)-2][:50]), false},
+		{"an unknown record type", cat(last[:bytes.Index(last, []byte(`"type":"`))+8], []byte("xresolution")), false},
+		{"a record type cut short", cat(last[:bytes.Index(last, []byte(`"type":"`))+10]), true},
+		{"garbage", cat([]byte("garbage")), false},
+		{"a record that is not JSON", cat(last[:bytes.Index(last, []byte(`"record":`))+9], []byte("[nul")), false},
+		{"a record that is not an object", cat(last[:bytes.Index(last, []byte(`"record":`))+9], []byte("12")), false},
+		{"broken JSON in the record", cat(last[:bytes.Index(last, []byte(`"record":`))+9], []byte(`{"id":x`)), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ledger.Verify(bytes.NewReader(tc.doc))
+			var je *ledger.JournalError
+			require.ErrorAs(t, err, &je)
+			assert.Equal(t, len(lines), je.Line)
+			assert.Equal(t, int64(len(body)), je.Offset)
+			assert.Equal(t, tc.torn, je.Torn, "%v", err)
+			_, _, err = ledger.Recover(bytes.NewReader(tc.doc), ledger.Options{})
+			if tc.torn {
+				assert.NoError(t, err)
+			} else {
+				assert.ErrorIs(t, err, ledger.ErrCorruptJournal)
+				assert.NotErrorIs(t, err, ledger.ErrTornJournal)
+			}
+		})
+	}
+}
+
+var errRead = errors.New("device gone")
+
+// failingReader yields data, then fails with err on every read after it,
+// counting the reads.
+type failingReader struct {
+	data  []byte
+	err   error
+	reads int
+}
+
+func (r *failingReader) Read(p []byte) (int, error) {
+	r.reads++
+	if len(r.data) == 0 {
+		return 0, r.err
+	}
+	n := copy(p, r.data)
+	r.data = r.data[n:]
+	return n, nil
+}
+
+// endless yields b forever.
+type endless struct {
+	b     byte
+	reads int
+}
+
+func (r *endless) Read(p []byte) (int, error) {
+	r.reads++
+	for i := range p {
+		p[i] = r.b
+	}
+	return len(p), nil
+}
+
+// stalled returns nothing, and no error, forever.
+type stalled struct{ reads int }
+
+func (r *stalled) Read([]byte) (int, error) { r.reads++; return 0, nil }
+
+// TestJournalReaderFaults: a reader that fails is an I/O error, neither
+// torn nor corrupt, wherever it fails; nothing makes Verify or Replay
+// read without end or keep a line over MaxJournalLine.
+func TestJournalReaderFaults(t *testing.T) {
+	_, journal := journaled(t)
+	firstLine := bytes.IndexByte(journal, '\n') + 1
+	long := append(bytes.Clone(journal[:firstLine]), bytes.Repeat([]byte("x"), ledger.MaxJournalLine)...)
+	for _, tc := range []struct {
+		name  string
+		r     func() io.Reader
+		want  error // what the error matches besides ErrJournalRead, or the sentinel
+		reads int   // at most this many reads
+	}{
+		{"fails at once", func() io.Reader { return &failingReader{err: errRead} }, errRead, 2},
+		{"fails after the first line", func() io.Reader { return &failingReader{data: journal[:firstLine], err: errRead} }, errRead, 3},
+		{"fails mid-line", func() io.Reader { return &failingReader{data: journal[:firstLine+40], err: errRead} }, errRead, 3},
+		{"fails before the last newline", func() io.Reader { return &failingReader{data: journal[:len(journal)-1], err: errRead} }, errRead, 3},
+		{"fails with io.ErrUnexpectedEOF", func() io.Reader { return &failingReader{data: journal[:firstLine+40], err: io.ErrUnexpectedEOF} }, io.ErrUnexpectedEOF, 3},
+		{"never makes progress", func() io.Reader { return &stalled{} }, io.ErrNoProgress, 200},
+		{"a line over MaxJournalLine", func() io.Reader {
+			return bytes.NewReader(append(bytes.Clone(long), '\n'))
+		}, ledger.ErrCorruptJournal, 1 << 20},
+		{"a tail over MaxJournalLine", func() io.Reader { return bytes.NewReader(long) }, ledger.ErrCorruptJournal, 1 << 20},
+		{"a line without end", func() io.Reader { return &endless{b: '{'} }, ledger.ErrCorruptJournal, 1 << 20},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			check := func(err error) {
+				t.Helper()
+				require.ErrorIs(t, err, tc.want)
+				assert.NotErrorIs(t, err, ledger.ErrTornJournal)
+				if tc.want == ledger.ErrCorruptJournal {
+					var je *ledger.JournalError
+					require.ErrorAs(t, err, &je)
+					assert.NotErrorIs(t, err, ledger.ErrJournalRead)
+				} else {
+					assert.ErrorIs(t, err, ledger.ErrJournalRead)
+					assert.NotErrorIs(t, err, ledger.ErrCorruptJournal)
+				}
+			}
+			r := tc.r()
+			_, err := ledger.Verify(r)
+			check(err)
+			_, err = ledger.Replay(tc.r(), ledger.Options{})
+			check(err)
+			l, n, err := ledger.Recover(tc.r(), ledger.Options{})
+			check(err)
+			assert.Nil(t, l)
+			assert.Zero(t, n)
+			switch r := r.(type) {
+			case *failingReader:
+				assert.LessOrEqual(t, r.reads, tc.reads)
+			case *stalled:
+				assert.LessOrEqual(t, r.reads, tc.reads)
+			case *endless:
+				assert.LessOrEqual(t, r.reads*(64<<10), 2*ledger.MaxJournalLine, "reads stop soon after the limit")
+			}
+		})
+	}
 }

@@ -147,21 +147,27 @@ func TestVerifyFindsRemovedSwappedAndTruncatedLines(t *testing.T) {
 	for name, tc := range map[string]struct {
 		doc  []byte
 		line int
+		want error
 	}{
-		"first line removed":  {join(lines[1:]), 1},
-		"middle line removed": {join(append(append([]string{}, lines[:5]...), lines[6:]...)), 6},
-		"two lines swapped":   {join(append(append(append([]string{}, lines[:3]...), lines[4], lines[3]), lines[5:]...)), 4},
-		"truncated tail":      {journal[:len(journal)-7], len(lines)},
-		"newline dropped":     {journal[:len(journal)-1], len(lines)},
-		"line duplicated":     {join(append(append([]string{}, lines[:4]...), lines[3:]...)), 5},
+		"first line removed":  {join(lines[1:]), 1, ledger.ErrCorruptJournal},
+		"middle line removed": {join(append(append([]string{}, lines[:5]...), lines[6:]...)), 6, ledger.ErrCorruptJournal},
+		"two lines swapped":   {join(append(append(append([]string{}, lines[:3]...), lines[4], lines[3]), lines[5:]...)), 4, ledger.ErrCorruptJournal},
+		"truncated tail":      {journal[:len(journal)-7], len(lines), ledger.ErrTornJournal},
+		"newline dropped":     {journal[:len(journal)-1], len(lines), ledger.ErrTornJournal},
+		"line duplicated":     {join(append(append([]string{}, lines[:4]...), lines[3:]...)), 5, ledger.ErrCorruptJournal},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := ledger.Verify(bytes.NewReader(tc.doc))
 			var je *ledger.JournalError
 			require.True(t, errors.As(err, &je), "%v", err)
 			assert.Equal(t, tc.line, je.Line, je.Reason)
+			assert.ErrorIs(t, err, tc.want)
+			assert.Equal(t, tc.want == ledger.ErrTornJournal, je.Torn)
 			_, err = ledger.Replay(bytes.NewReader(tc.doc), ledger.Options{})
-			assert.ErrorIs(t, err, ledger.ErrCorruptJournal)
+			assert.ErrorIs(t, err, tc.want)
+			if tc.want == ledger.ErrTornJournal {
+				assert.NotErrorIs(t, err, ledger.ErrCorruptJournal, "a torn tail is told apart from corruption")
+			}
 		})
 	}
 	// A tail cut at a line boundary is a sound shorter journal: the head
@@ -215,6 +221,22 @@ func FuzzReplay(f *testing.F) {
 	f.Add([]byte(`{"seq":1}` + "\n"))
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		l, err := ledger.Replay(bytes.NewReader(doc), ledger.Options{})
+		var je *ledger.JournalError
+		if errors.As(err, &je) && je.Torn {
+			// Everything before the tear replays, and verifies.
+			if !errors.Is(err, ledger.ErrTornJournal) || errors.Is(err, ledger.ErrCorruptJournal) {
+				t.Fatalf("torn journal error matches the wrong sentinel: %v", err)
+			}
+			l, n, err := ledger.Recover(bytes.NewReader(doc), ledger.Options{})
+			if err != nil || n != je.Offset {
+				t.Fatalf("recover: %v, length %d, torn at %d", err, n, je.Offset)
+			}
+			head, err := ledger.Verify(bytes.NewReader(doc[:n]))
+			if err != nil || head != l.Head() {
+				t.Fatalf("recovered, but the complete lines verify as %v, %+v vs %+v", err, head, l.Head())
+			}
+			return
+		}
 		if err != nil {
 			if !errors.Is(err, ledger.ErrCorruptJournal) {
 				t.Fatalf("replay error does not match ErrCorruptJournal: %v", err)

@@ -57,7 +57,7 @@ type Receipt struct {
 // journal as they were.
 //
 // A Ledger is safe for concurrent use by multiple goroutines. Create one
-// with New or Replay.
+// with New, Replay or Recover.
 type Ledger struct {
 	mu   sync.RWMutex
 	opts Options
