@@ -103,10 +103,40 @@
 // # Journal
 //
 // With [Options.Journal] set, every accepted record is written as one JSON
-// line before it is applied, each line carrying the SHA-256 of the line
-// before it and of its own content. [Replay] rebuilds an identical ledger
-// (balances, holds and idempotency memory) from the journal; [Verify]
-// names the first changed, missing, reordered or truncated line.
+// line, in one Write, before it is applied, each line carrying the SHA-256
+// of the line before it and of its own content. [Replay] rebuilds an
+// identical ledger (balances, holds and idempotency memory) from the
+// journal; [Verify] names the first changed, missing, reordered or
+// truncated line. Neither keeps a line over [MaxJournalLine], and an
+// error from the reader is returned as it is, matching [ErrJournalRead],
+// never taken for a fault in the journal.
+//
+// A journal that fails stops the ledger. When the writer returns an error,
+// or takes fewer bytes than the line (io.ErrShortWrite), the record is
+// refused with [ErrJournal] and not applied, and from then on every record
+// that would be written is refused with [ErrJournalFailed], which wraps
+// the writer's error; [Ledger.Err] reports it. The failed record, retried,
+// is refused too. A record refused for its own fault is refused as
+// before, and an idempotent retry of a record made before the failure
+// still answers with its receipt, as neither writes anything. Queries
+// keep working, on the records before the failure.
+//
+// The journal may then end in a torn line: the part of the line the
+// writer took. Verify and Replay report it apart from corruption, as a
+// *[JournalError] with Torn set, matching [ErrTornJournal], whose Offset
+// is the length of the complete lines before it. To carry on:
+//
+//  1. [Recover] from the journal: it replays every complete line and
+//     returns the ledger and that length. It writes nothing.
+//  2. Truncate the journal to that length, dropping the torn line.
+//  3. Record through the recovered ledger, with a working writer that
+//     appends to the truncated journal: its lines continue the chain.
+//
+// The failed record's fate is whatever the journal says. It is normally
+// absent, and can be made again; if the writer took the whole line and
+// still reported an error, the recovered ledger has it, and making it
+// again answers with its receipt. Corruption anywhere else is never
+// skipped: it stays [ErrCorruptJournal], for Recover as for Replay.
 //
 // # Concurrency
 //
@@ -125,6 +155,8 @@
 //
 // Refusals are *[RecordError] values wrapping one sentinel such as
 // [ErrUnbalanced], each with a stable code (coprod.CodeOf); branch with
-// errors.Is. Journal faults are
-// *[JournalError] values naming the line, matching [ErrCorruptJournal].
+// errors.Is. A stopped ledger's refusals match [ErrJournalFailed]. Journal
+// faults are *[JournalError] values naming the line, matching
+// [ErrCorruptJournal], or [ErrTornJournal] for a torn last line; a
+// failing reader gives [ErrJournalRead].
 package ledger

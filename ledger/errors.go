@@ -71,7 +71,10 @@ var (
 	// ErrInvalidArgument: a query was given an argument it cannot use,
 	// such as a nil Classifier.
 	ErrInvalidArgument = coprod.NewError("INVALID_ARGUMENT", "ledger: invalid argument")
-	// ErrJournal: the journal writer failed; the record was not applied.
+	// ErrJournal: the record's journal line was not written, so the record
+	// was not applied. When the writer failed (an error, or a short
+	// write), the ledger has stopped and the refusal matches
+	// ErrJournalFailed and the writer's error too.
 	ErrJournal = coprod.NewError("JOURNAL_WRITE_FAILED", "ledger: journal write failed")
 	// ErrRecordedTimeBehind: a record's recorded time is further behind
 	// the latest recorded time than the ledger's skew allows. Records are
@@ -86,9 +89,24 @@ var (
 	// ErrHoldExpired: a capture is recorded or takes effect at or after
 	// the hold's expiry.
 	ErrHoldExpired = coprod.NewError("HOLD_EXPIRED", "ledger: hold expired")
+	// ErrJournalFailed: the ledger is stopped because its journal writer
+	// failed; it is returned for the record whose write failed and for
+	// every record after it that would have been written, and wraps the
+	// writer's first error. Ledger.Err returns it. Recover from the journal
+	// to carry on.
+	ErrJournalFailed = coprod.NewError("JOURNAL_FAILED", "ledger: journal failed, ledger stopped")
 	// ErrCorruptJournal: Verify or Replay found a line that is not what the
 	// ledger wrote. The *JournalError says which.
 	ErrCorruptJournal = coprod.NewError("CORRUPT_JOURNAL", "ledger: corrupt journal")
+	// ErrTornJournal: the journal ends partway through a line, as a failed
+	// or interrupted write leaves it; every line before is sound. The
+	// *JournalError gives the Offset to truncate the journal at; Recover
+	// replays up to it.
+	ErrTornJournal = coprod.NewError("TORN_JOURNAL", "ledger: journal ends in a torn line")
+	// ErrJournalRead: Verify or Replay could not read the journal; the
+	// reader's error is wrapped too. It says nothing about the journal's
+	// soundness.
+	ErrJournalRead = coprod.NewError("JOURNAL_READ_FAILED", "ledger: journal read failed")
 )
 
 // RecordError says which record was refused and why; Unwrap gives the
@@ -98,7 +116,10 @@ type RecordError struct {
 	ID     uuid.UUID // the refused record's ID
 	Reason string
 	Err    error
-	Cause  error // the authorizer's error, for ErrNotAuthorized
+	// Cause is the underlying error, if any: the authorizer's for
+	// ErrNotAuthorized, the journal writer's for ErrJournal and
+	// ErrJournalFailed.
+	Cause error
 }
 
 func (e *RecordError) Error() string {
@@ -124,22 +145,39 @@ func refuse(kind string, id uuid.UUID, sentinel error, format string, args ...an
 	return &RecordError{Kind: kind, ID: id, Reason: fmt.Sprintf(format, args...), Err: sentinel}
 }
 
-// JournalError names the first line of a journal that fails verification.
+// JournalError names the first line of a journal that fails
+// verification: a corrupt line (ErrCorruptJournal), or a torn last line
+// (ErrTornJournal).
 type JournalError struct {
-	Line   int // 1-based
+	Line int // 1-based
+	// Offset is where the line starts, in bytes from the start of the
+	// journal: the length of the sound lines before it. Truncate a torn
+	// journal here.
+	Offset int64
+	// Torn is true when the journal ends partway through the line the
+	// ledger would write next, as a failed write leaves it, rather than
+	// holding a line the ledger did not write.
+	Torn   bool
 	Reason string
 	Err    error // the refusal of a record that does not replay, if that is the fault
 }
 
 func (e *JournalError) Error() string {
+	if e.Torn {
+		return fmt.Sprintf("ledger: torn journal at line %d (byte %d): %s", e.Line, e.Offset, e.Reason)
+	}
 	return fmt.Sprintf("ledger: corrupt journal at line %d: %s", e.Line, e.Reason)
 }
 
-// Unwrap returns ErrCorruptJournal and, for a record that does not
-// replay, its refusal.
+// Unwrap returns ErrTornJournal for a torn line, ErrCorruptJournal
+// otherwise, and, for a record that does not replay, its refusal.
 func (e *JournalError) Unwrap() []error {
-	if e.Err != nil {
-		return []error{ErrCorruptJournal, e.Err}
+	sentinel := ErrCorruptJournal
+	if e.Torn {
+		sentinel = ErrTornJournal
 	}
-	return []error{ErrCorruptJournal}
+	if e.Err != nil {
+		return []error{sentinel, e.Err}
+	}
+	return []error{sentinel}
 }

@@ -221,3 +221,42 @@ func ExampleReplay() {
 	// 4800.00 GBP
 	// ledger: corrupt journal at line 6: hash does not match the line's content
 }
+
+// diskFull takes half of every write after the first n, and fails.
+type diskFull struct {
+	n   int
+	buf *bytes.Buffer
+}
+
+func (w *diskFull) Write(p []byte) (int, error) {
+	if w.n > 0 {
+		w.n--
+		return w.buf.Write(p)
+	}
+	k, _ := w.buf.Write(p[:len(p)/2])
+	return k, errors.New("disk full")
+}
+
+// A journal that fails stops the ledger; Recover, truncate, and carry on.
+func ExampleRecover() {
+	var journal bytes.Buffer
+	l := exLedger(ledger.Options{Journal: &diskFull{n: 5, buf: &journal}}) // five accounts
+	_, err := l.Post(exPay(1, exBudget, exTemCash, "4800", exSLA, exDate(5, 1)))
+	fmt.Println(errors.Is(err, ledger.ErrJournal), errors.Is(l.Err(), ledger.ErrJournalFailed))
+	_, err = l.Post(exPay(2, exBudget, exTemCash, "10", exSLA, exDate(5, 2)))
+	fmt.Println(coprod.CodeOf(err))
+
+	_, err = ledger.Verify(bytes.NewReader(journal.Bytes()))
+	fmt.Println(err)
+
+	back, n, err := ledger.Recover(bytes.NewReader(journal.Bytes()), ledger.Options{Journal: &journal})
+	journal.Truncate(int(n))
+	_, err2 := back.Post(exPay(1, exBudget, exTemCash, "4800", exSLA, exDate(5, 1)))
+	head, err3 := ledger.Verify(bytes.NewReader(journal.Bytes()))
+	fmt.Println(err, err2, err3, head.Seq)
+	// Output:
+	// true true
+	// JOURNAL_FAILED
+	// ledger: torn journal at line 6 (byte 1654): the journal ends 343 bytes into the line
+	// <nil> <nil> <nil> 6
+}

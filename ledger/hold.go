@@ -188,7 +188,7 @@ func (l *Ledger) placeHold(h Hold, journal bool) (Receipt, error) {
 		}
 	}
 	if err := l.commit(recHold, h, journal); err != nil {
-		return Receipt{}, refuse("hold", h.ID, ErrJournal, "%v", err)
+		return Receipt{}, journalRefusal("hold", h.ID, err)
 	}
 	s := &holdState{hold: h, seq: l.seq}
 	l.holds[h.ID] = s
@@ -426,7 +426,7 @@ func (l *Ledger) resolve(s *holdState, r HoldResolution, journal bool) (Receipt,
 		return Receipt{}, err
 	}
 	if err := l.commit(recResolution, r, journal); err != nil {
-		return Receipt{}, refuse("hold", s.hold.ID, ErrJournal, "%v", err)
+		return Receipt{}, journalRefusal("hold", s.hold.ID, err)
 	}
 	s.res = &r
 	id := s.hold.ID

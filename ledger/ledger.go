@@ -44,8 +44,12 @@ type Options struct {
 	// with the deciding person, as discretionary.
 	Strict bool
 	// Journal, if set, receives every accepted record as one JSON line,
-	// written before the record is applied. A write error refuses the
-	// record with ErrJournal.
+	// in a single Write, before the record is applied. A failed write (an
+	// error, or fewer bytes written than the line holds) refuses the
+	// record with ErrJournal and stops the ledger: from then on every
+	// record that would be written is refused with ErrJournalFailed, and
+	// Err reports the failure. The journal may then end in a torn line:
+	// the package doc says how to recover from it.
 	Journal io.Writer
 	// MaxSkew is how far a record's recorded time may fall behind the
 	// latest recorded time the ledger has seen; further is
@@ -75,7 +79,7 @@ type Receipt struct {
 // journal as they were.
 //
 // A Ledger is safe for concurrent use by multiple goroutines. Create one
-// with New or Replay.
+// with New, Replay or Recover.
 type Ledger struct {
 	mu   sync.RWMutex
 	opts Options
@@ -104,6 +108,8 @@ type Ledger struct {
 	head   [sha256.Size]byte
 	line   []byte // reused journal line buffer, guarded by mu
 	recBuf []byte // reused record buffer, guarded by mu
+
+	failed *journalFailure // the write failure that stopped the ledger, guarded by mu
 }
 
 type account struct {
@@ -161,7 +167,7 @@ func (l *Ledger) open(a Account, journal bool) error {
 		return refuse("account", a.ID, ErrDuplicateAccount, "already open as %q", old.Name)
 	}
 	if err := l.commit(recAccount, a, journal); err != nil {
-		return refuse("account", a.ID, ErrJournal, "%v", err)
+		return journalRefusal("account", a.ID, err)
 	}
 	acc := &account{Account: a, balance: newRunning(a.Unit)}
 	l.accounts[a.ID] = acc
@@ -273,7 +279,7 @@ func (l *Ledger) record(e *entry, journal bool) (Receipt, error) {
 		return Receipt{}, err
 	}
 	if err := l.commit(recTransaction, tx, journal); err != nil {
-		return Receipt{}, refuse("transaction", tx.ID, ErrJournal, "%v", err)
+		return Receipt{}, journalRefusal("transaction", tx.ID, err)
 	}
 	l.apply(e, balances)
 	l.applyCaps(caps)

@@ -58,7 +58,7 @@ func (l *Ledger) closePeriod(c Closing, journal bool) (Receipt, error) {
 		return Receipt{}, err
 	}
 	if err := l.commit(recClosing, c, journal); err != nil {
-		return Receipt{}, refuse("closing", uuid.Nil, ErrJournal, "%v", err)
+		return Receipt{}, journalRefusal("closing", uuid.Nil, err)
 	}
 	l.closedThrough = c.Through
 	l.closings = append(l.closings, c)
