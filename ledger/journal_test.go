@@ -62,7 +62,9 @@ func historySteps() []step {
 		step{"capture h1", func(l *ledger.Ledger) error {
 			return receipt(l.Capture(ledger.CaptureRequest{Hold: id("h1"), ID: id("h1-paid"), Amount: gbp("250"), Effective: day(2025, 7, 1), Recorded: day(2025, 7, 1), By: director}))
 		}},
-		step{"void h2", func(l *ledger.Ledger) error { return l.Void(ledger.VoidRequest{Hold: id("h2"), By: director, At: day(2025, 7, 1), Reason: "not needed"}) }},
+		step{"void h2", func(l *ledger.Ledger) error {
+			return l.Void(ledger.VoidRequest{Hold: id("h2"), By: director, At: day(2025, 7, 1), Reason: "not needed"})
+		}},
 		step{"expire h3", func(l *ledger.Ledger) error { return l.Expire(id("h3"), day(2025, 9, 1)) }},
 	)
 }
