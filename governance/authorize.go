@@ -87,9 +87,9 @@ type Request struct {
 // the windows. Zero limits mean none applies.
 type Authority struct {
 	Scope            Scope         `json:"scope"`
-	TransactionLimit coprod.Amount `json:"transaction_limit,omitzero"`
-	CumulativeLimit  coprod.Amount `json:"cumulative_limit,omitzero"`
-	JointThreshold   coprod.Amount `json:"joint_threshold,omitzero"`
+	TransactionLimit coprod.Amount `json:"transaction_limit"`
+	CumulativeLimit  coprod.Amount `json:"cumulative_limit"`
+	JointThreshold   coprod.Amount `json:"joint_threshold"`
 	Window           coprod.Window `json:"window,omitzero"`
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/coprod/coprod"
 	"github.com/coprod/coprod/governance"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -134,4 +135,27 @@ func TestDecisionJSON(t *testing.T) {
 	_, err = governance.LinkKind(9).MarshalText()
 	assert.ErrorIs(t, err, governance.ErrInvalidRecord)
 	assert.Equal(t, "LinkKind(9)", governance.LinkKind(9).String())
+}
+
+// TestZeroLimitRoundTrips keeps a zero limit, which forbids spending, from
+// turning into no limit at all on a JSON round trip: Amount's IsZero must
+// not let encoding/json omit it.
+func TestZeroLimitRoundTrips(t *testing.T) {
+	r := governance.NewRegister()
+	require.NoError(t, r.AddParty(coprod.Party{ID: id("council"), Name: "Council", Sector: coprod.Statutory}))
+	require.NoError(t, r.AddParty(coprod.Party{ID: id("hub"), Name: "Hub", Sector: coprod.Hub}))
+	require.NoError(t, r.AddMandate(governance.Mandate{ID: id("m"), Holder: id("council"), Scope: sc("commission"), MaxDepth: 1,
+		TransactionLimit: gbp("0"), CumulativeLimit: gbp("0"), JointThreshold: gbp("0")}))
+	b, err := json.Marshal(r)
+	require.NoError(t, err)
+	back := governance.NewRegister()
+	require.NoError(t, json.Unmarshal(b, back))
+	for m := range back.Mandates() {
+		assert.Equal(t, "0.00 GBP", m.TransactionLimit.String())
+		assert.Equal(t, "0.00 GBP", m.CumulativeLimit.String())
+		assert.Equal(t, "0.00 GBP", m.JointThreshold.String())
+	}
+	err = back.Delegate(governance.Delegation{ID: id("d"), Parent: id("m"), From: id("council"), To: id("hub"), Scope: sc("commission/x"),
+		TransactionLimit: gbp("1")})
+	assert.ErrorIs(t, err, governance.ErrLimitExceedsParent, "the decoded zero limit still binds")
 }

@@ -45,13 +45,13 @@ type Mandate struct {
 	Basis    string  `json:"basis"`
 	Reserved []Scope `json:"reserved,omitempty"`
 	// TransactionLimit caps one transaction.
-	TransactionLimit coprod.Amount `json:"transaction_limit,omitzero"`
+	TransactionLimit coprod.Amount `json:"transaction_limit"`
 	// CumulativeLimit caps spending per Period.
-	CumulativeLimit coprod.Amount `json:"cumulative_limit,omitzero"`
+	CumulativeLimit coprod.Amount `json:"cumulative_limit"`
 	Period          Period        `json:"period,omitempty"`
 	// JointThreshold: above this amount a second authorised signatory is
 	// required.
-	JointThreshold coprod.Amount `json:"joint_threshold,omitzero"`
+	JointThreshold coprod.Amount `json:"joint_threshold"`
 	Window         coprod.Window `json:"window,omitzero"`
 	// MaxDepth is how many levels of delegation may hang below the
 	// mandate; 0 means it cannot be delegated at all.
@@ -72,10 +72,10 @@ type Delegation struct {
 	// Instrument names the document that makes the delegation, e.g.
 	// "Scheme of delegation 2025, s.4.2".
 	Instrument       string        `json:"instrument"`
-	TransactionLimit coprod.Amount `json:"transaction_limit,omitzero"`
-	CumulativeLimit  coprod.Amount `json:"cumulative_limit,omitzero"`
+	TransactionLimit coprod.Amount `json:"transaction_limit"`
+	CumulativeLimit  coprod.Amount `json:"cumulative_limit"`
 	Period           Period        `json:"period,omitempty"`
-	JointThreshold   coprod.Amount `json:"joint_threshold,omitzero"`
+	JointThreshold   coprod.Amount `json:"joint_threshold"`
 	Window           coprod.Window `json:"window,omitzero"`
 	// MaySubDelegate allows the delegate to delegate further, at most
 	// MaxDepth levels below this one. MaxDepth must be 0 when

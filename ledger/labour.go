@@ -30,10 +30,10 @@ type Labour struct {
 	Hours  coprod.Amount `json:"hours"`
 	Method Valuation     `json:"method"`
 	// Rate is the central hourly wage in money; unset for time credits.
-	Rate coprod.Amount `json:"rate,omitzero"`
+	Rate coprod.Amount `json:"rate"`
 	// Low and High bound the hourly wage; unset means Rate.
-	Low  coprod.Amount `json:"low,omitzero"`
-	High coprod.Amount `json:"high,omitzero"`
+	Low  coprod.Amount `json:"low"`
+	High coprod.Amount `json:"high"`
 	// WageSource names where the wage comes from, e.g. "NHS AfC band 5,
 	// 2025/26".
 	WageSource string `json:"wage_source,omitempty"`
@@ -46,10 +46,10 @@ type Labour struct {
 // is set: credits are never converted to money.
 type LabourValue struct {
 	Hours   coprod.Amount `json:"hours"`
-	Credits coprod.Amount `json:"credits,omitzero"`
-	Low     coprod.Amount `json:"low,omitzero"`
-	Central coprod.Amount `json:"central,omitzero"`
-	High    coprod.Amount `json:"high,omitzero"`
+	Credits coprod.Amount `json:"credits"`
+	Low     coprod.Amount `json:"low"`
+	Central coprod.Amount `json:"central"`
+	High    coprod.Amount `json:"high"`
 }
 
 func (l *Labour) equal(o *Labour) bool {
