@@ -44,7 +44,13 @@ func (l *Ledger) authorize(kind string, tx *Transaction, prior *coprod.Prior) (*
 	}
 	l.mu.RLock()
 	p.Payers, p.Beneficiaries = l.owners(tx.Postings)
+	unknown := l.unknownAccount(tx.Postings)
 	l.mu.RUnlock()
+	if unknown != uuid.Nil {
+		// Refused now, not at commit: an account opened in between would
+		// have an owner the authority was never asked about.
+		return nil, refuse(kind, tx.ID, ErrUnknownAccount, "no account %s", unknown)
+	}
 	proof, err := l.opts.Authorizer.Permit(p)
 	if err != nil {
 		e := refuse(kind, tx.ID, ErrNotAuthorized, "%s decided by %s under instrument %s", value, f.DecidedBy, f.Instrument)
@@ -63,8 +69,7 @@ func (l *Ledger) authorize(kind string, tx *Transaction, prior *coprod.Prior) (*
 // owners returns the owners of the accounts money leaves (payers) and the
 // owners whose accounts gain on balance (beneficiaries): a transfer
 // between one owner's own accounts makes no beneficiary. Accounts the
-// ledger does not hold are skipped; validation refuses them later. The
-// caller holds a lock.
+// ledger does not hold are skipped. The caller holds a lock.
 func (l *Ledger) owners(ps []Posting) (payers, beneficiaries []coprod.PartyID) {
 	type net struct {
 		owner coprod.PartyID
@@ -98,6 +103,17 @@ func (l *Ledger) owners(ps []Posting) (payers, beneficiaries []coprod.PartyID) {
 		}
 	}
 	return payers, beneficiaries
+}
+
+// unknownAccount returns the first account postings name that the ledger
+// does not hold, or uuid.Nil. The caller holds a lock.
+func (l *Ledger) unknownAccount(ps []Posting) uuid.UUID {
+	for _, p := range ps {
+		if _, ok := l.accounts[p.Account]; !ok {
+			return p.Account
+		}
+	}
+	return uuid.Nil
 }
 
 // payersOf returns the owners of the accounts a recorded transaction took
