@@ -611,6 +611,18 @@ func attackCatalogue() []attackCase {
 		}, attack: func(e *env) error {
 			return e.capture("h", "c", aOfficer, at(6, 6), "500")
 		}, want: governance.ErrRevoked, alt: governance.ErrNotEntitled},
+		{name: "capture by the decider after their window closed", setup: func(e *env) {
+			e.place(hold("h", aDirector, dDirector, day(2026, 3, 20), "800", time.Time{}))
+		}, attack: func(e *env) error {
+			return e.capture("h", "c", aDirector, day(2026, 4, 2), "800")
+		}, want: governance.ErrExpired, alt: governance.ErrNotEntitled},
+		{name: "control: reversing a capture releases the cap", setup: func(e *env) {
+			e.place(hold("h", aDirector, dDirector, at(6, 2), "800", day(2025, 12, 1)))
+			e.must(e.capture("h", "c", aDirector, at(6, 3), "800"))
+			e.must(e.reverse("c", "rev", aDirector, at(6, 4)))
+		}, attack: func(e *env) error {
+			return e.post(tx("p", aDirector, dDirector, at(6, 5), legs("council-budget", "church-cash", "1000")))
+		}},
 		{name: "second capture of a resolved hold", setup: func(e *env) {
 			e.place(hold("h", aDirector, dDirector, at(6, 2), "800", day(2025, 12, 1)))
 			e.must(e.capture("h", "c", aDirector, at(6, 3), "300"))
@@ -826,6 +838,48 @@ func attackCatalogue() []attackCase {
 			return e.post(tx("p", aTreasurer, dTreasurer, at(6, 2), legs("hub-cash", "church-cash", "6000"),
 				aChair, aCouncil, aHub, aDirector, aSuccessor, aManager, aClerk, aDeputy, aOfficer))
 		}, want: ledger.ErrInvalidTransaction},
+		{name: "claiming the root mandate as one's instrument", attack: func(e *env) error {
+			return e.post(tx("p", aDirector, mCouncil, at(6, 2), legs("council-budget", "church-cash", "100")))
+		}, want: governance.ErrNotInstrument},
+		{name: "a self-made mandate spending the council's money", setup: func(e *env) {
+			e.must(e.reg.AddMandate(governance.Mandate{ID: aid("m-stranger"), Holder: aStranger, Scope: "commission", Basis: "says so", MaxDepth: 1}))
+		}, attack: func(e *env) error {
+			return e.post(tx("p", aStranger, aid("m-stranger"), at(6, 2), legs("council-budget", "church-cash", "100")))
+		}, want: governance.ErrForeignAccount},
+		{name: "an uncapped second path granted by a self-made mandate", setup: func(e *env) {
+			e.must(e.reg.AddMandate(governance.Mandate{ID: aid("m-stranger"), Holder: aStranger, Scope: "commission", Basis: "says so", MaxDepth: 1}))
+			e.must(e.reg.Delegate(governance.Delegation{ID: aid("d-stranger"), Parent: aid("m-stranger"), From: aStranger, To: aDirector, Scope: "commission"}))
+			e.spend("june", aDirector, dDirector, at(6, 2), "1000")
+		}, attack: func(e *env) error {
+			return e.post(tx("p", aDirector, aid("d-stranger"), at(6, 3), legs("council-budget", "church-cash", "100")))
+		}, want: governance.ErrForeignAccount},
+		{name: "forward-dating past a known revocation", setup: func(e *env) {
+			e.revoke(dDirector, aCouncil, day(2025, 6, 1))
+		}, attack: func(e *env) error {
+			t := tx("p", aDirector, dDirector, at(5, 30), legs("council-budget", "church-cash", "100"))
+			t.Effective = at(6, 2)
+			return e.post(t)
+		}, want: governance.ErrRevoked},
+		{name: "spending at 23:30 London on 30 June counts in June", setup: func(e *env) {
+			e.spend("june", aDirector, dDirector, at(6, 5), "1000")
+		}, attack: func(e *env) error {
+			return e.post(tx("late", aDirector, dDirector, time.Date(2025, 6, 30, 22, 30, 0, 0, time.UTC), legs("council-budget", "church-cash", "1")))
+		}, want: ledger.ErrOverCumulative},
+		{name: "control: at midnight London on 1 July a new month opens", setup: func(e *env) {
+			e.spend("june", aDirector, dDirector, at(6, 5), "1000")
+		}, attack: func(e *env) error {
+			return e.post(tx("july", aDirector, dDirector, time.Date(2025, 6, 30, 23, 0, 0, 0, time.UTC), legs("council-budget", "church-cash", "1000")))
+		}},
+		{name: "a conflicted beneficiary hidden among many", attack: func(e *env) error {
+			return e.post(tx("p", aChair, dChair, at(6, 2), []leg{{"hub-cash", "-100"}, {"church-cash", "99.99"}, {"temple-cash", "0.01"}}))
+		}, want: governance.ErrConflictOfInterest},
+		{name: "paying oneself with a second signatory who gains too", attack: func(e *env) error {
+			return e.post(tx("p", aDirector, dDirector, at(6, 2), []leg{{"council-budget", "-100"}, {"director-cash", "50"}, {"chair-cash", "50"}}, aChair))
+		}, want: governance.ErrSelfPayment},
+		{name: "discretionary hold on another party's account", attack: func(e *env) error {
+			_, err := e.l.PlaceHold(hold("h", aOfficer, uuid.Nil, at(6, 2), "100", day(2025, 12, 1)))
+			return err
+		}, want: governance.ErrForeignAccount},
 		{name: "a forged proof carried on a transaction", attack: func(e *env) error {
 			t := tx("p", aStranger, uuid.Nil, at(6, 2), legs("council-budget", "church-cash", "100"))
 			t.Proof = &coprod.Proof{Path: []coprod.ProofLink{{ID: mCouncil, To: aStranger, Scope: "commission"}}}
