@@ -940,45 +940,71 @@ func TestAttackCatalogue(t *testing.T) {
 	}
 }
 
-// TestAttackConcurrentSpendingPastCap races fifty posts of £600 against a
-// £1,000 monthly cap: exactly one may succeed, every time.
+// TestAttackConcurrentSpendingPastCap races fifty records of £600 against a
+// £1,000 monthly cap: exactly one may succeed, every time, whether all are
+// posts by one delegate, posts and holds mixed, or posts by a delegate and
+// the two sub-delegates under its cap.
 func TestAttackConcurrentSpendingPastCap(t *testing.T) {
 	rounds := 300
 	if testing.Short() {
 		rounds = 20
 	}
 	reg := attackRegister(t)
-	for round := range rounds {
-		l := ledger.New(ledger.Options{Authorizer: reg, Location: london})
-		for _, a := range attackAccounts {
-			require.NoError(t, l.Open(a))
-		}
-		var ok, over atomic.Int32
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		for g := range 50 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				_, err := l.Post(tx(fmt.Sprintf("race-%d-%d", round, g), aDirector, dDirector, at(6, 2), legs("council-budget", "church-cash", "600")))
-				switch {
-				case err == nil:
-					ok.Add(1)
-				case errors.Is(err, ledger.ErrOverCumulative):
-					over.Add(1)
-				default:
-					t.Errorf("round %d: unexpected refusal: %v", round, err)
+	type racer struct {
+		by   coprod.PartyID
+		via  uuid.UUID
+		hold bool
+	}
+	variants := map[string]func(g int) racer{
+		"posts by one delegate": func(int) racer { return racer{aDirector, dDirector, false} },
+		"posts and holds mixed": func(g int) racer { return racer{aDirector, dDirector, g%2 == 1} },
+		"a delegate and its sub-delegates": func(g int) racer {
+			return []racer{{aDirector, dDirector, false}, {aOfficer, dOfficer, g%2 == 0}, {aClerk, dClerk, false}}[g%3]
+		},
+	}
+	for name, racerFor := range variants {
+		t.Run(name, func(t *testing.T) {
+			for round := range rounds {
+				l := ledger.New(ledger.Options{Authorizer: reg, Location: london})
+				for _, a := range attackAccounts {
+					require.NoError(t, l.Open(a))
 				}
-			}()
-		}
-		close(start)
-		wg.Wait()
-		require.Equal(t, int32(1), ok.Load(), "round %d: exactly one post of £600 fits a £1,000 cap", round)
-		require.Equal(t, int32(49), over.Load(), "round %d", round)
-		spent, err := l.Spent(dDirector, coprod.Window{NotBefore: day(2025, 5, 31).Add(23 * time.Hour), Expires: day(2025, 6, 30).Add(23 * time.Hour)})
-		require.NoError(t, err)
-		assert.Equal(t, "600.00 GBP", spent.String(), "round %d", round)
+				var ok, over atomic.Int32
+				var wg sync.WaitGroup
+				start := make(chan struct{})
+				for g := range 50 {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						r := racerFor(g)
+						name := fmt.Sprintf("race-%d-%d", round, g)
+						<-start
+						var err error
+						if r.hold {
+							_, err = l.PlaceHold(hold(name, r.by, r.via, at(6, 2), "600", day(2025, 12, 1)))
+						} else {
+							_, err = l.Post(tx(name, r.by, r.via, at(6, 2), legs("council-budget", "church-cash", "600")))
+						}
+						switch {
+						case err == nil:
+							ok.Add(1)
+						case errors.Is(err, ledger.ErrOverCumulative):
+							over.Add(1)
+						default:
+							t.Errorf("round %d: unexpected refusal: %v", round, err)
+						}
+					}()
+				}
+				close(start)
+				wg.Wait()
+				require.Equal(t, int32(1), ok.Load(), "round %d: exactly one record of £600 fits a £1,000 cap", round)
+				require.Equal(t, int32(49), over.Load(), "round %d", round)
+				june := coprod.Window{NotBefore: day(2025, 5, 31).Add(23 * time.Hour), Expires: day(2025, 6, 30).Add(23 * time.Hour)}
+				spent, err := l.Spent(dDirector, june)
+				require.NoError(t, err)
+				assert.Equal(t, "600.00 GBP", spent.String(), "round %d: the month in London", round)
+			}
+		})
 	}
 }
 
