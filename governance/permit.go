@@ -31,7 +31,9 @@ import (
 // entitled to act on it: its decider, a holder above them on its proof
 // path, or a successor holding the same scope under the same parent,
 // each with that link in force now (commitments are the body's, not one
-// person's, so staff turnover does not strand them). For a discretionary
+// person's, so staff turnover does not strand them). A colleague holding
+// the same scope under the same parent counts as a successor even while
+// the decider is still in post: both act for the same body. For a discretionary
 // earlier record, its decider or a party whose money it spent. A capture
 // (p.Amount set) must also be within the entitled path's limits now.
 //

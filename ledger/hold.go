@@ -279,7 +279,12 @@ func checkCapture(h *Hold, tx *Transaction) error {
 	if !want.equal(tx) || tx.Formality.Instrument != h.Formality.Instrument || tx.Formality.Scope != h.Formality.Scope {
 		return refuse("hold", h.ID, ErrInvalidTransaction, "capture does not match the hold")
 	}
-	if c, err := amount.Cmp(h.Amount); err != nil || c > 0 || amount.Sign() <= 0 {
+	switch c, err := amount.Cmp(h.Amount); {
+	case err != nil:
+		return refuse("hold", h.ID, ErrUnitMismatch, "capture %s of a hold of %s", amount, h.Amount)
+	case amount.Sign() <= 0:
+		return refuse("hold", h.ID, ErrInvalidTransaction, "capture %s: a capture pays something", amount)
+	case c > 0:
 		return refuse("hold", h.ID, ErrOverHold, "capture %s of a hold of %s", amount, h.Amount)
 	}
 	if !h.Expires.IsZero() && (!tx.Recorded.Before(h.Expires) || !tx.Effective.Before(h.Expires)) {

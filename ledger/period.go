@@ -41,6 +41,10 @@ func (c *Closing) validate() error {
 // may take effect before it (ErrPeriodClosed), while records recorded late
 // may still take effect in a period that is open. Closings only move
 // forward; a closing at or before the current one is refused.
+//
+// Closing moves no money and makes nothing effective, so the Authorizer is
+// not asked: who may close the books is the application's to decide, and
+// the closing names who did (c.By) in the journal.
 func (l *Ledger) ClosePeriod(c Closing) (Receipt, error) {
 	if err := c.validate(); err != nil {
 		return Receipt{}, refuse("closing", uuid.Nil, ErrInvalidTransaction, "%v", err)

@@ -79,7 +79,8 @@ func (c Coverage) Valid() bool {
 }
 
 // Posting moves Amount into (positive, a debit) or out of (negative, a
-// credit) an account. Its unit must be the account's.
+// credit) an account. Its unit must be the account's, and it is never
+// zero: a posting that moves nothing is refused.
 type Posting struct {
 	Account uuid.UUID     `json:"account"`
 	Amount  coprod.Amount `json:"amount"`
@@ -229,6 +230,13 @@ func (t *Transaction) validateShape() error {
 		return fmt.Errorf("labour record with kind %s", t.Kind)
 	case (t.Kind == Reversal) != (t.Reverses != uuid.Nil):
 		return fmt.Errorf("reversal kind and reverses field disagree")
+	}
+	for i, p := range t.Postings {
+		if p.Amount.IsZero() {
+			// A posting of nothing moves nothing, yet would put a decision
+			// in the books that no authority was asked about.
+			return fmt.Errorf("posting %d moves nothing", i)
+		}
 	}
 	for k, v := range t.Metadata {
 		if len(k) > MaxTextLen || len(v) > MaxTextLen {
