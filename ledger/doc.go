@@ -61,12 +61,26 @@
 // # Concurrency
 //
 // A [Ledger] is safe for concurrent use: records are serialised by a
-// mutex, queries share a read lock. The Authorizer is called before the
-// ledger's lock is taken, so it may read the ledger (for cumulative usage);
-// enforcing a cumulative limit across concurrent posts under one
-// instrument is then the caller's to serialise. The package has no clock,
-// no I/O of its own (the journal is the caller's writer) and no global
-// state.
+// mutex, queries share a read lock. The package has no clock, no I/O of
+// its own (the journal is the caller's writer) and no global state.
+//
+// No caller function runs while the ledger holds its lock, so each may
+// query the ledger, or record into it, without deadlock (Go's
+// sync.RWMutex is not reentrant: a callback run under the read lock would
+// deadlock as soon as a writer waited). The iterators
+// ([Ledger.Accounts], [Ledger.Transactions], [Ledger.Holds]) yield what
+// was recorded when iteration starts and release the lock before the loop
+// body runs: records are append-only, so an iterator captures how many
+// there are under the lock, and copies under it what does change, such
+// as a hold's resolution. [Ledger.Metrics] calls its [Classifier] between
+// two passes under the read lock, once per party, and computes over the
+// transactions as they stood at the first. The Authorizer is called before
+// the ledger's lock is taken, so it may read the ledger (for cumulative
+// usage); enforcing a cumulative limit across concurrent posts under one
+// instrument is then the caller's to serialise. The one exception is the
+// journal: [Options.Journal] is written under the write lock, so that
+// its lines are in the ledger's order and a failed write refuses the
+// record; a journal writer must not call back into the ledger.
 //
 // # Errors
 //

@@ -32,7 +32,8 @@ type Options struct {
 	Strict bool
 	// Journal, if set, receives every accepted record as one JSON line,
 	// written before the record is applied. A write error refuses the
-	// record with ErrJournal.
+	// record with ErrJournal. It is written with the ledger's write lock
+	// held, so it must not call back into the ledger.
 	Journal io.Writer
 }
 
