@@ -85,4 +85,9 @@
 // no pointers; it costs about 300 ns at chain depth 10 whether the register
 // holds a thousand delegations or a hundred thousand (BENCHMARKS.md).
 // Denials walk every path and collect every reason, and cost more.
+//
+// Check builds its indexes once per call (each party's activity scopes,
+// sorted; the reserved matters by scope; the recusals by interest), so
+// that its cost grows in proportion to the register rather than with its
+// square: twice the register costs about twice as much (BENCHMARKS.md).
 package governance
