@@ -1,6 +1,7 @@
 package governance
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"slices"
@@ -126,6 +127,7 @@ func (r *Register) Check(at time.Time) Report {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	c := checker{r: r, at: at}
+	c.index()
 	c.links()
 	c.activities()
 	c.interests()
@@ -134,17 +136,61 @@ func (r *Register) Check(at time.Time) Report {
 		return cmp.Or(
 			cmp.Compare(a.Severity.rank(), b.Severity.rank()),
 			cmp.Compare(a.Code, b.Code),
-			slices.CompareFunc(a.Subjects, b.Subjects, func(x, y uuid.UUID) int { return cmp.Compare(x.String(), y.String()) }),
+			// Bytewise, the same order as their text: lowercase hex digits
+			// and dashes in fixed places sort as the bytes they encode.
+			slices.CompareFunc(a.Subjects, b.Subjects, func(x, y uuid.UUID) int { return bytes.Compare(x[:], y[:]) }),
 		)
 	})
 	return Report{Schema: ReportSchema, At: at, Findings: c.findings}
 }
 
+// checker is one Check call. Its indexes are built once per call, so that
+// no rule scans the whole register per record: Check's cost grows with
+// the register, not with its square.
 type checker struct {
-	r         *Register
-	at        time.Time
-	findings  []Finding
-	reserving []*link // mandates with reserved matters
+	r        *Register
+	at       time.Time
+	findings []Finding
+
+	// roles holds, per party, the scopes of the activities naming it
+	// Responsible or Accountable.
+	roles map[coprod.PartyID]scopeSet
+	// reserved indexes every reserved matter of every mandate.
+	reserved reservedIndex
+	// recusals lists each interest's recusals.
+	recusals map[uuid.UUID][]*Recusal
+	// matters is scratch space for reserved matters found.
+	matters []reservedMatter
+}
+
+// index builds the checker's indexes.
+func (c *checker) index() {
+	scopes := map[coprod.PartyID][]Scope{}
+	for _, id := range c.r.activityOrder {
+		a := &c.r.activityLog[c.r.activities[id]]
+		for _, p := range a.Responsible {
+			scopes[p] = append(scopes[p], a.Scope)
+		}
+		for _, p := range a.Accountable {
+			scopes[p] = append(scopes[p], a.Scope)
+		}
+	}
+	c.roles = make(map[coprod.PartyID]scopeSet, len(scopes))
+	for p, s := range scopes {
+		c.roles[p] = newScopeSet(s)
+	}
+	var reserving []*link
+	for _, l := range c.r.linkOrder {
+		if len(l.reserved) > 0 {
+			reserving = append(reserving, l)
+		}
+	}
+	c.reserved = newReservedIndex(reserving)
+	c.recusals = map[uuid.UUID][]*Recusal{}
+	for i := range c.r.recusals {
+		rec := &c.r.recusals[i]
+		c.recusals[rec.Interest] = append(c.recusals[rec.Interest], rec)
+	}
 }
 
 func (c *checker) add(code Code, sev Severity, reason string, subjects ...uuid.UUID) {
@@ -192,13 +238,7 @@ func (c *checker) reliedOn(l *link) bool {
 			return true
 		}
 	}
-	for _, id := range c.r.activityOrder {
-		a := &c.r.activityLog[c.r.activities[id]]
-		if l.Scope.Covers(a.Scope) && (slices.Contains(a.Responsible, l.To) || slices.Contains(a.Accountable, l.To)) {
-			return true
-		}
-	}
-	return false
+	return c.roles[l.To].anyInside(l.Scope)
 }
 
 // state says how a link that is not in force came to be so, with the date.
@@ -237,11 +277,6 @@ func (c *checker) authority(party coprod.PartyID, scope Scope) (ok bool, dead *l
 }
 
 func (c *checker) activities() {
-	for _, l := range c.r.linkOrder {
-		if len(l.reserved) > 0 {
-			c.reserving = append(c.reserving, l)
-		}
-	}
 	for _, id := range c.r.activityOrder {
 		a := &c.r.activityLog[c.r.activities[id]]
 		switch len(a.Accountable) {
@@ -257,7 +292,7 @@ func (c *checker) activities() {
 		}
 		for _, p := range a.Accountable {
 			c.roleAuthority(a, p, CodeAccountableNoAuthority, SeverityError, "Accountable")
-			c.reserved(a, p)
+			c.checkReserved(a, p)
 		}
 		for _, p := range a.Responsible {
 			c.roleAuthority(a, p, CodeResponsibleNoAuthority, SeverityWarning, "Responsible")
@@ -290,19 +325,15 @@ func (c *checker) roleAuthority(a *Activity, p coprod.PartyID, code Code, sev Se
 	}
 }
 
-// reserved reports an activity touching a reserved matter whose
+// checkReserved reports an activity touching a reserved matter whose
 // Accountable is not the reserving mandate's holder.
-func (c *checker) reserved(a *Activity, accountable coprod.PartyID) {
-	for _, l := range c.reserving {
-		if l.To == accountable {
-			continue
-		}
-		for _, res := range l.reserved {
-			if res.Overlaps(a.Scope) {
-				c.add(CodeReservedMatter, SeverityError,
-					fmt.Sprintf("%q touches %s, reserved to %s, but %s is Accountable", a.Name, res, c.r.partyName(l.To), c.r.partyName(accountable)),
-					a.ID, l.ID)
-			}
+func (c *checker) checkReserved(a *Activity, accountable coprod.PartyID) {
+	c.matters = c.reserved.overlapping(c.matters[:0], a.Scope)
+	for _, m := range c.matters {
+		if l := m.mandate; l.To != accountable {
+			c.add(CodeReservedMatter, SeverityError,
+				fmt.Sprintf("%q touches %s, reserved to %s, but %s is Accountable", a.Name, m.scope, c.r.partyName(l.To), c.r.partyName(accountable)),
+				a.ID, l.ID)
 		}
 	}
 }
@@ -351,18 +382,12 @@ func (c *checker) actsIn(party coprod.PartyID, scope Scope) bool {
 			return true
 		}
 	}
-	for _, id := range c.r.activityOrder {
-		a := &c.r.activityLog[c.r.activities[id]]
-		if a.Scope.Overlaps(scope) && (slices.Contains(a.Responsible, party) || slices.Contains(a.Accountable, party)) {
-			return true
-		}
-	}
-	return false
+	return c.roles[party].anyOverlapping(scope)
 }
 
 func (c *checker) recused(interest uuid.UUID, scope Scope) bool {
-	for _, rec := range c.r.recusals {
-		if rec.Interest == interest && rec.Scope.Covers(scope) && !rec.At.After(c.at) {
+	for _, rec := range c.recusals[interest] {
+		if rec.Scope.Covers(scope) && !rec.At.After(c.at) {
 			return true
 		}
 	}
@@ -383,11 +408,15 @@ func (c *checker) community() {
 	}
 	for _, id := range c.r.activityOrder {
 		a := &c.r.activityLog[c.r.activities[id]]
-		for _, p := range slices.Concat(a.Responsible, a.Accountable) {
-			get(p).decides = true
+		for _, role := range [...][]coprod.PartyID{a.Responsible, a.Accountable} {
+			for _, p := range role {
+				get(p).decides = true
+			}
 		}
-		for _, p := range slices.Concat(a.Consulted, a.Informed) {
-			get(p).involved = true
+		for _, role := range [...][]coprod.PartyID{a.Consulted, a.Informed} {
+			for _, p := range role {
+				get(p).involved = true
+			}
 		}
 	}
 	for _, p := range c.r.partyOrder {

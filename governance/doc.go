@@ -81,6 +81,17 @@
 // I/O and no global mutable state: times are arguments and spending comes
 // from the caller's Usage.
 //
+// No caller code runs while the register holds its lock. The iterators
+// ([Register.Parties], [Register.Mandates], [Register.Delegations],
+// [Register.Activities], [Register.Interests]) yield the records present
+// when iteration starts and release the lock before the loop body runs,
+// so a body may read the register again or record into it. (Go's
+// sync.RWMutex is not reentrant: a body run under the read lock would
+// deadlock as soon as a writer waited.) Records are append-only, so an
+// iterator captures the length of what it walks under the lock and reads
+// records that are never rewritten; what does change, such as which
+// revision of an activity is the latest, is copied under the lock.
+//
 // # Errors
 //
 // A refused record returns a *[RecordError] wrapping one sentinel (for
@@ -97,4 +108,9 @@
 // Denials walk every path and collect every distinct reason, up to
 // [MaxReasons]; they cost in proportion to the paths of the actor and the
 // approvers times their depth, each party's authority worked out once.
+//
+// Check builds its indexes once per call (each party's activity scopes,
+// sorted; the reserved matters by scope; the recusals by interest), so
+// that its cost grows in proportion to the register rather than with its
+// square: twice the register costs about twice as much (BENCHMARKS.md).
 package governance

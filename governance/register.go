@@ -132,16 +132,34 @@ func (r *Register) Party(id coprod.PartyID) (coprod.Party, bool) {
 	return p, ok
 }
 
-// Parties yields the parties in the order they were added. It holds the
-// read lock while iterating: do not modify the register in the loop body.
+// Parties yields the parties recorded when iteration starts, in the
+// order they were added. The loop body runs with no lock held, so it may
+// read or record anything.
 func (r *Register) Parties() iter.Seq[coprod.Party] {
 	return func(yield func(coprod.Party) bool) {
+		// The map is written under the write lock, so the parties are
+		// copied under the read lock, a batch at a time, and yielded
+		// after it is released. A party is never changed once added, and
+		// partyOrder is append-only, so the batches add up to one
+		// snapshot.
 		r.mu.RLock()
-		defer r.mu.RUnlock()
-		for _, id := range r.partyOrder {
-			if !yield(r.parties[id]) {
-				return
+		order := r.partyOrder
+		parties := r.parties
+		r.mu.RUnlock()
+		var batch [64]coprod.Party
+		for len(order) > 0 {
+			n := min(len(order), len(batch))
+			r.mu.RLock()
+			for i, id := range order[:n] {
+				batch[i] = parties[id]
 			}
+			r.mu.RUnlock()
+			for _, p := range batch[:n] {
+				if !yield(p) {
+					return
+				}
+			}
+			order = order[n:]
 		}
 	}
 }
@@ -449,12 +467,12 @@ func (r *Register) Reassume(a Reassumption) error {
 	return nil
 }
 
-// Mandates yields every mandate in the order added.
+// Mandates yields every mandate recorded when iteration starts, in the
+// order added. The loop body runs with no lock held, so it may read or
+// record anything.
 func (r *Register) Mandates() iter.Seq[Mandate] {
 	return func(yield func(Mandate) bool) {
-		r.mu.RLock()
-		defer r.mu.RUnlock()
-		for _, l := range r.linkOrder {
+		for _, l := range r.linkSnapshot() {
 			if l.mandate != nil && !yield(cloneMandate(*l.mandate)) {
 				return
 			}
@@ -462,17 +480,27 @@ func (r *Register) Mandates() iter.Seq[Mandate] {
 	}
 }
 
-// Delegations yields every delegation in the order added.
+// Delegations yields every delegation recorded when iteration starts, in
+// the order added. The loop body runs with no lock held, so it may read
+// or record anything.
 func (r *Register) Delegations() iter.Seq[Delegation] {
 	return func(yield func(Delegation) bool) {
-		r.mu.RLock()
-		defer r.mu.RUnlock()
-		for _, l := range r.linkOrder {
+		for _, l := range r.linkSnapshot() {
 			if l.delegation != nil && !yield(*l.delegation) {
 				return
 			}
 		}
 	}
+}
+
+// linkSnapshot returns the mandates and delegations recorded so far, for an
+// iterator to read without the lock: linkOrder is append-only, so the
+// elements below its captured length are never rewritten, and a link's
+// mandate or delegation record is fixed when the link is stored.
+func (r *Register) linkSnapshot() []*link {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.linkOrder
 }
 
 func cloneMandate(m Mandate) Mandate {
@@ -584,14 +612,24 @@ func (r *Register) Activity(id uuid.UUID) (Activity, bool) {
 	return cloneActivity(r.activityLog[i]), true
 }
 
-// Activities yields the latest revision of every activity, in the order
-// the activities were first added.
+// Activities yields every activity recorded when iteration starts, at
+// its latest revision at that moment, in the order the activities were
+// first added. The loop body runs with no lock held, so it may read or
+// record anything, revisions included.
 func (r *Register) Activities() iter.Seq[Activity] {
 	return func(yield func(Activity) bool) {
+		// Which revision is the latest changes with every revision, so
+		// the indexes are copied under the lock; the log itself is
+		// append-only and its entries are never rewritten.
 		r.mu.RLock()
-		defer r.mu.RUnlock()
-		for _, id := range r.activityOrder {
-			if !yield(cloneActivity(r.activityLog[r.activities[id]])) {
+		latest := make([]int, len(r.activityOrder))
+		for i, id := range r.activityOrder {
+			latest[i] = r.activities[id]
+		}
+		log := r.activityLog
+		r.mu.RUnlock()
+		for _, i := range latest {
+			if !yield(cloneActivity(log[i])) {
 				return
 			}
 		}
@@ -637,12 +675,17 @@ func (r *Register) Declare(in Interest) error {
 	return nil
 }
 
-// Interests yields the declared interests in the order declared.
+// Interests yields the interests declared when iteration starts, in the
+// order declared. The loop body runs with no lock held, so it may read or
+// record anything.
 func (r *Register) Interests() iter.Seq[Interest] {
 	return func(yield func(Interest) bool) {
+		// interestOrder is append-only and an interest is never changed
+		// once declared.
 		r.mu.RLock()
-		defer r.mu.RUnlock()
-		for _, in := range r.interestOrder {
+		order := r.interestOrder
+		r.mu.RUnlock()
+		for _, in := range order {
 			v := *in
 			v.Touches = slices.Clone(v.Touches)
 			if !yield(v) {

@@ -141,15 +141,29 @@
 // # Concurrency
 //
 // A [Ledger] is safe for concurrent use: records are serialised by a
-// mutex, queries share a read lock. No caller code runs while the ledger
-// holds its lock: the Authorizer is asked before the lock is taken, and
-// checking authority and committing are still one step, because the
-// authority decides from its own register and returns the proof with its
-// limits, and the ledger checks the limits against its own running totals
-// under its lock as it commits. However many goroutines post under one
-// capped instrument, the total never passes the cap. The package has no
-// clock, no I/O of its own (the journal is the caller's writer) and no
-// global state.
+// mutex, queries share a read lock. The package has no clock, no I/O of
+// its own (the journal is the caller's writer) and no global state.
+//
+// No caller function runs while the ledger holds its lock, so each may
+// query the ledger, or record into it, without deadlock (Go's
+// sync.RWMutex is not reentrant: a callback run under the read lock would
+// deadlock as soon as a writer waited). The iterators
+// ([Ledger.Accounts], [Ledger.Transactions], [Ledger.Holds],
+// [Ledger.Closings]) yield what was recorded when iteration starts and
+// release the lock before the loop body runs: records are append-only, so
+// an iterator captures how many there are under the lock, and copies
+// under it what does change, such as a hold's resolution.
+// [Ledger.Metrics] calls its [Classifier] between two passes under the
+// read lock, once per party, and computes over the transactions as they
+// stood at the first. The Authorizer is asked before the lock is taken,
+// and checking authority and committing are still one step: the authority
+// decides from its own register and returns the proof with its limits,
+// and the ledger checks the limits against its own running totals under
+// its lock as it commits. However many goroutines post under one capped
+// instrument, the total never passes the cap. The one exception is the
+// journal: [Options.Journal] is written under the write lock, so that its
+// lines are in the ledger's order and a failed write refuses the record;
+// a journal writer must not call back into the ledger.
 //
 // # Errors
 //

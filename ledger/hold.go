@@ -446,18 +446,27 @@ func (l *Ledger) resolve(s *holdState, r HoldResolution, journal bool) (Receipt,
 	return Receipt{ID: id, Seq: l.seq}, nil
 }
 
-// Holds yields every hold with its resolution, in the order placed. It
-// holds the read lock while iterating.
+// Holds yields the holds placed when iteration starts, each with its
+// resolution at that moment, in the order placed. The loop body runs with
+// no lock held, so it may query the ledger or record into it.
 func (l *Ledger) Holds() iter.Seq[HoldStatus] {
 	return func(yield func(HoldStatus) bool) {
+		// holdOrder is append-only and a hold is fixed when placed, but
+		// its resolution is set later: the resolutions are copied under
+		// the lock. A resolution, once set, is never changed.
 		l.mu.RLock()
-		defer l.mu.RUnlock()
-		for _, s := range l.holdOrder {
+		order := l.holdOrder
+		resolved := make([]*HoldResolution, len(order))
+		for i, s := range order {
+			resolved[i] = s.res
+		}
+		l.mu.RUnlock()
+		for i, s := range order {
 			st := HoldStatus{Hold: s.hold}
-			if s.res != nil {
-				st.Resolution = *s.res
-				if s.res.Transaction != nil {
-					tx := s.res.Transaction.clone()
+			if res := resolved[i]; res != nil {
+				st.Resolution = *res
+				if res.Transaction != nil {
+					tx := res.Transaction.clone()
 					st.Resolution.Transaction = &tx
 				}
 			}

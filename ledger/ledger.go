@@ -50,6 +50,8 @@ type Options struct {
 	// record that would be written is refused with ErrJournalFailed, and
 	// Err reports the failure. The journal may then end in a torn line:
 	// the package doc says how to recover from it.
+	// It is written with the ledger's write lock held, so it must not
+	// call back into the ledger.
 	Journal io.Writer
 	// MaxSkew is how far a record's recorded time may fall behind the
 	// latest recorded time the ledger has seen; further is

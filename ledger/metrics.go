@@ -119,14 +119,77 @@ type Metrics struct {
 }
 
 // Metrics computes the redistribution measures over counted transactions
-// effective in period, in pounds. classify says which parties are
-// community-side and which are named individuals.
+// effective in period, in pounds, as the ledger stood when it was called.
+// classify says which parties are community-side and which are named
+// individuals. It is called once for each party the transactions name,
+// with no lock held, so it may query the ledger (or a register) itself.
 func (l *Ledger) Metrics(period coprod.Window, classify Classifier) (Metrics, error) {
 	if classify == nil {
 		return Metrics{}, fmt.Errorf("%w: nil classifier", ErrInvalidArgument)
 	}
+	// The classifier is the caller's code, so it runs between two passes
+	// under the read lock: the first names the parties to classify, the
+	// second computes over the same transactions, counted as they were at
+	// the first (txOrder is append-only; a later reversal is ignored).
+	l.mu.RLock()
+	txs, seq := l.txOrder, l.seq
+	parties := l.metricsParties(period, txs, seq)
+	l.mu.RUnlock()
+	sectors := make(map[coprod.PartyID]coprod.Sector, len(parties))
+	for _, p := range parties {
+		sectors[p] = classify(p)
+	}
 	l.mu.RLock()
 	defer l.mu.RUnlock()
+	return l.metrics(period, txs, seq, func(p coprod.PartyID) coprod.Sector { return sectors[p] })
+}
+
+// metricsParties lists, in order of first appearance, every party whose
+// sector metrics may ask about: labour providers, account owners and
+// deciders of the transactions counted at seq and effective in period.
+// The caller holds the read lock.
+func (l *Ledger) metricsParties(period coprod.Window, txs []*entry, seq int) []coprod.PartyID {
+	seen := map[coprod.PartyID]bool{}
+	var parties []coprod.PartyID
+	add := func(p coprod.PartyID) {
+		if !seen[p] {
+			seen[p] = true
+			parties = append(parties, p)
+		}
+	}
+	for _, e := range txs {
+		tx := e.tx
+		if !period.Contains(tx.Effective) || !l.countedAt(e, seq) {
+			continue
+		}
+		if tx.Labour != nil {
+			if provider, ok := l.labourProvider(tx); ok {
+				add(provider)
+			}
+			continue
+		}
+		for _, p := range tx.Postings {
+			add(l.accounts[p.Account].Owner)
+		}
+		add(tx.Formality.DecidedBy)
+	}
+	return parties
+}
+
+// countedAt is counted as of ledger sequence seq: a reversal recorded
+// after seq does not yet take its original out.
+func (l *Ledger) countedAt(e *entry, seq int) bool {
+	if e.tx.Kind == Reversal {
+		return false
+	}
+	by, reversed := l.reversedBy[e.tx.ID]
+	return !reversed || l.txs[by].seq > seq
+}
+
+// metrics computes Metrics over txs, counted as of seq, with classify
+// answering from the classifications made beforehand. The caller holds
+// the read lock.
+func (l *Ledger) metrics(period coprod.Window, txs []*entry, seq int, classify Classifier) (Metrics, error) {
 	zero := coprod.Zero(coprod.GBP)
 	m := Metrics{Period: period, Moved: zero, Labour: zeroLabour()}
 	var paidOut, toCommunity, formal, core, costs = zero, zero, zero, zero, zero
@@ -138,9 +201,9 @@ func (l *Ledger) Metrics(period coprod.Window, classify Classifier) (Metrics, er
 			*dst, err = dst.Add(v)
 		}
 	}
-	for _, e := range l.txOrder {
+	for _, e := range txs {
 		tx := e.tx
-		if !period.Contains(tx.Effective) || !l.counted(e) {
+		if !period.Contains(tx.Effective) || !l.countedAt(e, seq) {
 			continue
 		}
 		if tx.Labour != nil {

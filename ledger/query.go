@@ -21,13 +21,17 @@ func (l *Ledger) Account(id uuid.UUID) (Account, bool) {
 	return a.Account, true
 }
 
-// Accounts yields the open accounts in the order opened. It holds the
-// read lock while iterating.
+// Accounts yields the accounts open when iteration starts, in the order
+// opened. The loop body runs with no lock held, so it may query the ledger
+// or record into it.
 func (l *Ledger) Accounts() iter.Seq[Account] {
 	return func(yield func(Account) bool) {
+		// accountOrder is append-only and an account's Account is fixed
+		// when it is opened (only its balance and entries change).
 		l.mu.RLock()
-		defer l.mu.RUnlock()
-		for _, a := range l.accountOrder {
+		order := l.accountOrder
+		l.mu.RUnlock()
+		for _, a := range order {
 			if !yield(a.Account) {
 				return
 			}
@@ -46,13 +50,17 @@ func (l *Ledger) Transaction(id uuid.UUID) (Transaction, bool) {
 	return e.tx.clone(), true
 }
 
-// Transactions yields copies of every recorded transaction in the order
-// recorded. It holds the read lock while iterating.
+// Transactions yields copies of the transactions recorded when iteration
+// starts, in the order recorded. The loop body runs with no lock held, so
+// it may query the ledger or record into it.
 func (l *Ledger) Transactions() iter.Seq[Transaction] {
 	return func(yield func(Transaction) bool) {
+		// txOrder is append-only and a recorded transaction is never
+		// changed.
 		l.mu.RLock()
-		defer l.mu.RUnlock()
-		for _, e := range l.txOrder {
+		order := l.txOrder
+		l.mu.RUnlock()
+		for _, e := range order {
 			if !yield(e.tx.clone()) {
 				return
 			}
