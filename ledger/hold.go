@@ -75,14 +75,17 @@ func (h *Hold) validate() error {
 		return fmt.Errorf("from and to are the same account")
 	case h.Recorded.IsZero():
 		return fmt.Errorf("zero recorded time")
+	case !storable(h.Recorded) || (!h.Expires.IsZero() && !storable(h.Expires)):
+		return fmt.Errorf("time outside the years 1 to 9999")
 	case h.Formality.DecidedBy == uuid.Nil:
 		return fmt.Errorf("no deciding party")
 	case !h.Coverage.Valid():
 		return fmt.Errorf("unknown coverage %q", string(h.Coverage))
-	case len(h.Memo) > MaxTextLen || len(h.Formality.Scope) > MaxTextLen:
-		return fmt.Errorf("text longer than %d bytes", MaxTextLen)
 	}
-	return nil
+	if err := checkText("memo", h.Memo); err != nil {
+		return err
+	}
+	return checkText("scope", h.Formality.Scope)
 }
 
 // transaction is the posting a capture of amount makes.
@@ -99,7 +102,7 @@ func (h *Hold) transaction(id uuid.UUID, amount coprod.Amount, effective, record
 // returns the first receipt.
 func (l *Ledger) PlaceHold(h Hold) (Receipt, error) {
 	if err := h.validate(); err != nil {
-		return Receipt{}, refuse("hold", h.ID, ErrInvalidTransaction, "%v", err)
+		return Receipt{}, refuseCause("hold", h.ID, ErrInvalidTransaction, err)
 	}
 	probe := h.transaction(h.ID, h.Amount, h.Recorded, h.Recorded)
 	l.mu.RLock()
@@ -151,7 +154,7 @@ func (l *Ledger) placeHold(h Hold, journal bool) (Receipt, error) {
 		}
 	}
 	if err := l.commit(recHold, h, journal); err != nil {
-		return Receipt{}, refuse("hold", h.ID, ErrJournal, "%v", err)
+		return Receipt{}, refuseCause("hold", h.ID, ErrJournal, err)
 	}
 	s := &holdState{hold: h, seq: l.seq}
 	l.holds[h.ID] = s
@@ -199,8 +202,11 @@ func (l *Ledger) Expire(hold uuid.UUID, at time.Time) error {
 }
 
 func (l *Ledger) end(hold uuid.UUID, r HoldResolution) error {
-	if len(r.Reason) > MaxTextLen || r.At.IsZero() {
-		return refuse("hold", hold, ErrInvalidTransaction, "zero time or reason longer than %d bytes", MaxTextLen)
+	if r.At.IsZero() || !storable(r.At) {
+		return refuse("hold", hold, ErrInvalidTransaction, "resolution time zero or outside the years 1 to 9999")
+	}
+	if err := checkText("reason", r.Reason); err != nil {
+		return refuseCause("hold", hold, ErrInvalidTransaction, err)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -232,7 +238,7 @@ func (l *Ledger) resolve(s *holdState, r HoldResolution, journal bool) (Receipt,
 		}
 	}
 	if err := l.commit(recResolution, r, journal); err != nil {
-		return Receipt{}, refuse("hold", s.hold.ID, ErrJournal, "%v", err)
+		return Receipt{}, refuseCause("hold", s.hold.ID, ErrJournal, err)
 	}
 	s.res = &r
 	id := s.hold.ID

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/coprod/coprod"
 )
@@ -286,7 +287,7 @@ func Replay(r io.Reader, opts Options) (*Ledger, error) {
 			return nil, err
 		}
 		if err := l.replayRecord(env); err != nil {
-			return nil, &JournalError{Line: env.Seq, Reason: err.Error(), Err: err}
+			return nil, &JournalError{Line: env.Seq, Reason: strings.TrimPrefix(err.Error(), prefix), Err: err}
 		}
 		l.head = lr.prev
 	}

@@ -113,7 +113,7 @@ func New(opts Options) *Ledger {
 // is an idempotent no-op; another account with the same ID is refused.
 func (l *Ledger) Open(a Account) error {
 	if err := a.validate(); err != nil {
-		return refuse("account", a.ID, ErrInvalidAccount, "%v", err)
+		return refuseCause("account", a.ID, ErrInvalidAccount, err)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -128,7 +128,7 @@ func (l *Ledger) open(a Account, journal bool) error {
 		return refuse("account", a.ID, ErrDuplicateAccount, "already open as %q", old.Name)
 	}
 	if err := l.commit(recAccount, a, journal); err != nil {
-		return refuse("account", a.ID, ErrJournal, "%v", err)
+		return refuseCause("account", a.ID, ErrJournal, err)
 	}
 	acc := &account{Account: a, balance: newRunning(a.Unit)}
 	l.accounts[a.ID] = acc
@@ -169,7 +169,7 @@ func checkShape(tx *Transaction) error {
 		if errors.Is(err, ErrInvalidLabour) {
 			sentinel = ErrInvalidLabour
 		}
-		return refuse("transaction", tx.ID, sentinel, "%v", err)
+		return refuseCause("transaction", tx.ID, sentinel, err)
 	}
 	return nil
 }
@@ -260,7 +260,7 @@ func (l *Ledger) record(e *entry, journal bool) (Receipt, error) {
 		return Receipt{}, err
 	}
 	if err := l.commit(recTransaction, tx, journal); err != nil {
-		return Receipt{}, refuse("transaction", tx.ID, ErrJournal, "%v", err)
+		return Receipt{}, refuseCause("transaction", tx.ID, ErrJournal, err)
 	}
 	l.apply(e, balances)
 	return Receipt{ID: tx.ID, Seq: l.seq}, nil
@@ -459,8 +459,8 @@ type ReversalRequest struct {
 // A reversal corrects a record rather than making a new decision, so the
 // Authorizer is not asked and a strict ledger accepts it.
 func (l *Ledger) Reverse(req ReversalRequest) (Receipt, error) {
-	if len(req.Reason) > MaxTextLen {
-		return Receipt{}, refuse("transaction", req.ID, ErrInvalidTransaction, "reason longer than %d bytes", MaxTextLen)
+	if err := checkText("reason", req.Reason); err != nil {
+		return Receipt{}, refuseCause("transaction", req.ID, ErrInvalidTransaction, err)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
