@@ -1,7 +1,6 @@
 package coprod
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/shopspring/decimal"
@@ -37,17 +36,19 @@ type Amount struct {
 // ("1.5e2"). It refuses strings longer than MaxAmountLen, exponents outside
 // ±MaxExponent, NaN and infinity, and values with more fraction digits than
 // u's scale (trailing zeros beyond the scale are accepted, as no rounding is
-// needed), and values of MaxIntegerDigits or more integer digits.
+// needed), and values of more than MaxIntegerDigits integer digits: it
+// accepts exactly |value| < 10^MaxIntegerDigits, so a 30-digit integer is
+// accepted and 10^30 is refused.
 func ParseAmount(s string, u Unit) (Amount, error) {
 	if !u.Valid() {
-		return Amount{}, fmt.Errorf("coprod: parse amount %q: %w", truncate(s), ErrUnknownUnit)
+		return Amount{}, wrap(fmt.Sprintf("parse amount %q", truncate(s)), ErrUnknownUnit)
 	}
 	if err := checkAmountSyntax(s); err != nil {
-		return Amount{}, fmt.Errorf("coprod: parse amount %q: %w", truncate(s), err)
+		return Amount{}, wrap(fmt.Sprintf("parse amount %q", truncate(s)), err)
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil { // unreachable after checkAmountSyntax; kept as a guard
-		return Amount{}, fmt.Errorf("coprod: parse amount %q: %w", s, ErrAmountSyntax)
+		return Amount{}, wrap(fmt.Sprintf("parse amount %q", truncate(s)), ErrAmountSyntax)
 	}
 	return NewAmount(d, u)
 }
@@ -63,25 +64,87 @@ func MustParseAmount(s string, u Unit) Amount {
 }
 
 // NewAmount returns d as an amount of unit u. It refuses a value that is not
-// exact at u's scale rather than rounding it, and one beyond
-// MaxIntegerDigits.
+// exact at u's scale rather than rounding it (ErrTooPrecise), and one of
+// |value| ≥ 10^MaxIntegerDigits (ErrOverflow).
+//
+// Its cost is bounded whatever d is: the range is checked from d's
+// exponent and coefficient size before any arithmetic. A non-zero d whose
+// exponent lies below -(MaxExponent+MaxAmountLen) and which is not refused
+// for its magnitude or precision is ErrExponentRange; ParseAmount never
+// produces one. Zero, with any exponent, is the zero amount of u.
 func NewAmount(d decimal.Decimal, u Unit) (Amount, error) {
 	scale := u.Scale()
 	if scale < 0 {
-		return Amount{}, fmt.Errorf("coprod: new amount: %w", ErrUnknownUnit)
+		return Amount{}, wrap("new amount", ErrUnknownUnit)
+	}
+	if d.Sign() == 0 {
+		return Zero(u), nil
+	}
+	if err := checkRange(d, scale); err != nil {
+		return Amount{}, wrap(fmt.Sprintf("new amount %s %s", describe(d), u), err)
 	}
 	r := d.Round(scale)
 	if !r.Equal(d) {
-		return Amount{}, fmt.Errorf("coprod: new amount %s %s: %w", d.String(), u, ErrTooPrecise)
+		return Amount{}, wrap(fmt.Sprintf("new amount %s %s", describe(d), u), ErrTooPrecise)
 	}
 	if err := checkMagnitude(r); err != nil {
-		return Amount{}, fmt.Errorf("coprod: new amount %s %s: %w", d.String(), u, err)
+		return Amount{}, wrap(fmt.Sprintf("new amount %s %s", describe(d), u), err)
 	}
 	return Amount{value: r, unit: u}, nil
 }
 
+const (
+	// minExponent is the lowest exponent NewAmount rounds: a value in
+	// range has at most MaxIntegerDigits-minExponent coefficient digits.
+	minExponent = -(MaxExponent + MaxAmountLen)
+	// maxCoefficientBits bounds the coefficient NewAmount counts the
+	// digits of; 2^400 has 121 digits, more than any value in range at an
+	// exponent of at least minExponent can have.
+	maxCoefficientBits = 400
+)
+
+// checkRange refuses a non-zero d that cannot be an amount at scale,
+// looking only at its exponent and the size of its coefficient, so that it
+// costs microseconds whatever d is.
+func checkRange(d decimal.Decimal, scale int32) error {
+	exp := int64(d.Exponent())
+	if exp > MaxIntegerDigits {
+		return ErrOverflow
+	}
+	huge := d.Coefficient().BitLen() > maxCoefficientBits
+	if !huge {
+		n := int64(d.NumDigits())
+		if n+exp > MaxIntegerDigits {
+			return ErrOverflow
+		}
+		// More fraction digits beyond the scale than the coefficient has
+		// digits: they cannot all be zeros.
+		if -exp-int64(scale) >= n {
+			return ErrTooPrecise
+		}
+	}
+	if exp < minExponent {
+		return ErrExponentRange
+	}
+	if huge { // at least 121 digits at an exponent of at least minExponent
+		return ErrOverflow
+	}
+	return nil
+}
+
+// describe prints d for an error message, briefly: a decimal too long to
+// print is described by its size instead.
+func describe(d decimal.Decimal) string {
+	bits := d.Coefficient().BitLen()
+	if exp := d.Exponent(); bits > 128 || exp < -MaxAmountLen || exp > MaxExponent {
+		return fmt.Sprintf("(a %d-bit coefficient with exponent %d)", bits, exp)
+	}
+	return truncate(d.String())
+}
+
 // checkMagnitude refuses a canonical value with more than
-// MaxIntegerDigits digits before the point.
+// MaxIntegerDigits digits before the point: it accepts exactly
+// |value| < 10^MaxIntegerDigits.
 func checkMagnitude(d decimal.Decimal) error {
 	if d.Sign() != 0 && d.NumDigits()+int(d.Exponent()) > MaxIntegerDigits {
 		return ErrOverflow
@@ -214,7 +277,7 @@ func (a Amount) Minor() (int64, bool) {
 // the unit.
 func FromMinor(v int64, u Unit) (Amount, error) {
 	if !u.Valid() {
-		return Amount{}, fmt.Errorf("coprod: from minor: %w", ErrUnknownUnit)
+		return Amount{}, wrap("from minor", ErrUnknownUnit)
 	}
 	return Amount{value: decimal.New(v, -u.Scale()), unit: u}, nil
 }
@@ -263,11 +326,11 @@ func (a Amount) check(b Amount) error {
 // within MaxIntegerDigits.
 func (a Amount) Add(b Amount) (Amount, error) {
 	if err := a.check(b); err != nil {
-		return Amount{}, fmt.Errorf("coprod: add: %w", err)
+		return Amount{}, wrap("add", err)
 	}
 	v := a.value.Add(b.value)
 	if err := checkMagnitude(v); err != nil {
-		return Amount{}, fmt.Errorf("coprod: add: %w", err)
+		return Amount{}, wrap("add", err)
 	}
 	return Amount{value: v, unit: a.unit}, nil
 }
@@ -276,11 +339,11 @@ func (a Amount) Add(b Amount) (Amount, error) {
 // difference within MaxIntegerDigits.
 func (a Amount) Sub(b Amount) (Amount, error) {
 	if err := a.check(b); err != nil {
-		return Amount{}, fmt.Errorf("coprod: sub: %w", err)
+		return Amount{}, wrap("sub", err)
 	}
 	v := a.value.Sub(b.value)
 	if err := checkMagnitude(v); err != nil {
-		return Amount{}, fmt.Errorf("coprod: sub: %w", err)
+		return Amount{}, wrap("sub", err)
 	}
 	return Amount{value: v, unit: a.unit}, nil
 }
@@ -289,7 +352,7 @@ func (a Amount) Sub(b Amount) (Amount, error) {
 // the same unit. Comparing two canonical amounts does not allocate.
 func (a Amount) Cmp(b Amount) (int, error) {
 	if err := a.check(b); err != nil {
-		return 0, fmt.Errorf("coprod: compare: %w", err)
+		return 0, wrap("compare", err)
 	}
 	return a.value.Cmp(b.value), nil
 }
@@ -348,15 +411,16 @@ func (a Amount) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes what MarshalJSON produces, running the same
-// validation as ParseAmount. null decodes to the zero Amount.
+// validation as ParseAmount, and refuses unknown fields. null decodes to
+// the zero Amount.
 func (a *Amount) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		*a = Amount{}
 		return nil
 	}
 	var j amountJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return fmt.Errorf("coprod: decode amount: %w", err)
+	if err := decodeStrict(b, &j); err != nil {
+		return wrap("decode amount", err)
 	}
 	v, err := ParseAmount(j.Value, j.Unit)
 	if err != nil {

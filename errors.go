@@ -1,5 +1,7 @@
 package coprod
 
+import "strings"
+
 // Sentinel errors returned (wrapped) by this package. Test for them with
 // errors.Is; CodeOf gives each one's stable code.
 var (
@@ -10,8 +12,10 @@ var (
 	// ErrAmountTooLong is returned when an amount string is longer than
 	// MaxAmountLen characters.
 	ErrAmountTooLong = NewError("AMOUNT_TOO_LONG", "coprod: amount too long")
-	// ErrExponentRange is returned when an amount's exponent lies outside
-	// ±MaxExponent.
+	// ErrExponentRange is returned when an amount string's exponent lies
+	// outside ±MaxExponent, or when NewAmount is given a decimal whose
+	// exponent lies below -(MaxExponent+MaxAmountLen) and is not refused
+	// for its magnitude or precision first.
 	ErrExponentRange = NewError("EXPONENT_RANGE", "coprod: amount exponent out of range")
 	// ErrNotFinite is returned for NaN and infinity forms.
 	ErrNotFinite = NewError("NOT_FINITE", "coprod: amount is not finite")
@@ -31,10 +35,29 @@ var (
 	ErrInvalidAmount = NewError("INVALID_AMOUNT", "coprod: invalid amount")
 	// ErrUnknownSector is returned for a sector the library does not define.
 	ErrUnknownSector = NewError("UNKNOWN_SECTOR", "coprod: unknown sector")
-	// ErrInvalidParty is returned for a party with a nil ID or an empty or
-	// over-long name.
+	// ErrInvalidParty is returned for a party with a nil ID, an empty or
+	// over-long name, a name that is not valid UTF-8, or (with
+	// ErrUnknownSector) an undefined sector.
 	ErrInvalidParty = NewError("INVALID_PARTY", "coprod: invalid party")
 	// ErrInvalidWindow is returned for a window whose expiry is not after
 	// its start.
 	ErrInvalidWindow = NewError("INVALID_WINDOW", "coprod: invalid window")
 )
+
+// prefix starts every message of this package.
+const prefix = "coprod: "
+
+// contextError adds context to an error of this package while keeping the
+// package prefix once: wrap("parse unit \"x\"", ErrUnknownUnit) reads
+// "coprod: parse unit "x": unknown unit" and unwraps to ErrUnknownUnit.
+type contextError struct {
+	msg  string
+	errs []error
+}
+
+func (e *contextError) Error() string   { return e.msg }
+func (e *contextError) Unwrap() []error { return e.errs }
+
+func wrap(context string, err error) error {
+	return &contextError{msg: prefix + context + ": " + strings.TrimPrefix(err.Error(), prefix), errs: []error{err}}
+}

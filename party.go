@@ -2,6 +2,7 @@ package coprod
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
@@ -57,7 +58,7 @@ func (s Sector) String() string { return string(s) }
 func ParseSector(s string) (Sector, error) {
 	v := Sector(s)
 	if !v.Valid() {
-		return "", fmt.Errorf("coprod: parse sector %q: %w", s, ErrUnknownSector)
+		return "", wrap(fmt.Sprintf("parse sector %q", truncate(s)), ErrUnknownSector)
 	}
 	return v, nil
 }
@@ -82,15 +83,35 @@ type Party struct {
 }
 
 // Validate reports whether p has a non-nil ID, a name of 1 to MaxNameLen
-// bytes and a defined sector.
+// bytes of valid UTF-8 and a defined sector.
 func (p Party) Validate() error {
 	switch {
 	case p.ID == uuid.Nil:
 		return fmt.Errorf("%w: nil id", ErrInvalidParty)
 	case p.Name == "" || len(p.Name) > MaxNameLen:
 		return fmt.Errorf("%w: name must be 1 to %d bytes", ErrInvalidParty, MaxNameLen)
+	case !utf8.ValidString(p.Name):
+		return fmt.Errorf("%w: name is not valid UTF-8", ErrInvalidParty)
 	case !p.Sector.Valid():
-		return fmt.Errorf("%w: %w %q", ErrInvalidParty, ErrUnknownSector, string(p.Sector))
+		return &contextError{
+			msg:  fmt.Sprintf("%s: unknown sector %q", ErrInvalidParty, truncate(string(p.Sector))),
+			errs: []error{ErrInvalidParty, ErrUnknownSector},
+		}
 	}
+	return nil
+}
+
+// UnmarshalJSON decodes a party, refusing unknown fields, and validates it
+// as Validate does.
+func (p *Party) UnmarshalJSON(b []byte) error {
+	type plain Party
+	var v plain
+	if err := decodeStrict(b, &v); err != nil {
+		return wrap("decode party", err)
+	}
+	if err := Party(v).Validate(); err != nil {
+		return wrap("decode party", err)
+	}
+	*p = Party(v)
 	return nil
 }

@@ -44,7 +44,7 @@ func (u Unit) String() string { return string(u) }
 func ParseUnit(s string) (Unit, error) {
 	u := Unit(s)
 	if !u.Valid() {
-		return "", fmt.Errorf("coprod: parse unit %q: %w", s, ErrUnknownUnit)
+		return "", wrap(fmt.Sprintf("parse unit %q", truncate(s)), ErrUnknownUnit)
 	}
 	return u, nil
 }
@@ -52,7 +52,7 @@ func ParseUnit(s string) (Unit, error) {
 // MarshalText encodes the unit's code; it fails for an undefined unit.
 func (u Unit) MarshalText() ([]byte, error) {
 	if !u.Valid() {
-		return nil, fmt.Errorf("coprod: marshal unit %q: %w", string(u), ErrUnknownUnit)
+		return nil, wrap(fmt.Sprintf("marshal unit %q", truncate(string(u))), ErrUnknownUnit)
 	}
 	return []byte(u), nil
 }

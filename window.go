@@ -1,7 +1,6 @@
 package coprod
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -80,15 +79,16 @@ func (w Window) String() string {
 	return "[" + from + ", " + to + ")"
 }
 
-// UnmarshalJSON decodes a window and validates it.
+// UnmarshalJSON decodes a window and validates it. It refuses unknown
+// fields, so a misspelt bound is an error rather than an open side.
 func (w *Window) UnmarshalJSON(b []byte) error {
 	type plain Window
 	var v plain
-	if err := json.Unmarshal(b, &v); err != nil {
-		return fmt.Errorf("coprod: decode window: %w", err)
+	if err := decodeStrict(b, &v); err != nil {
+		return wrap("decode window", err)
 	}
 	if err := Window(v).Validate(); err != nil {
-		return fmt.Errorf("coprod: decode window: %w", err)
+		return wrap("decode window", err)
 	}
 	*w = Window(v)
 	return nil

@@ -3,6 +3,7 @@ package governance
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/coprod/coprod"
 	"github.com/google/uuid"
@@ -227,22 +228,71 @@ func sentinelFor(c Code) error {
 func CodeOf(err error) Code { return coprod.CodeOf(err) }
 
 // RecordError is returned when the register refuses a record. It says
-// which record and why; Unwrap gives the sentinel to branch on.
+// which record and why; Unwrap gives the sentinel to branch on and the
+// cause, if any, so that errors.Is finds both (coprod.ErrInvalidParty for
+// a party the register refuses as ErrInvalidRecord, say). It has the same
+// shape as ledger.RecordError.
 type RecordError struct {
 	Kind   string    // "party", "mandate", "delegation", "revocation", …
 	ID     uuid.UUID // the refused record's ID, or uuid.Nil
 	Code   Code
-	Reason string // one line for people
+	Reason string // one line for people; may be empty when Cause says it all
 	Err    error  // the sentinel
+	Cause  error  // the validation error behind the refusal, or nil
 }
 
+// Error returns "governance: refused KIND ID: CODE: reason: cause", with
+// the package prefix once.
 func (e *RecordError) Error() string {
-	return fmt.Sprintf("governance: refused %s %s: %s: %s", e.Kind, e.ID, e.Code, e.Reason)
+	s := fmt.Sprintf("governance: refused %s %s: %s", e.Kind, e.ID, e.Code)
+	if e.Reason != "" {
+		s += ": " + e.Reason
+	}
+	if e.Cause != nil {
+		s += ": " + strings.TrimPrefix(e.Cause.Error(), prefix)
+	}
+	return s
 }
 
-// Unwrap returns the sentinel.
-func (e *RecordError) Unwrap() error { return e.Err }
+// Unwrap returns the sentinel and the cause, if any.
+func (e *RecordError) Unwrap() []error {
+	if e.Cause != nil {
+		return []error{e.Err, e.Cause}
+	}
+	return []error{e.Err}
+}
 
 func refuse(kind string, id uuid.UUID, sentinel *codedError, format string, args ...any) error {
 	return &RecordError{Kind: kind, ID: id, Code: sentinel.Code(), Reason: fmt.Sprintf(format, args...), Err: sentinel}
+}
+
+// refuseCause refuses a record for a validation error, keeping it as the
+// cause so that callers can branch on it too.
+func refuseCause(kind string, id uuid.UUID, sentinel *codedError, cause error) error {
+	return &RecordError{Kind: kind, ID: id, Code: sentinel.Code(), Err: sentinel, Cause: cause}
+}
+
+// prefix starts every message of this package.
+const prefix = "governance: "
+
+// contextError adds context to an error while keeping the package prefix
+// once: wrap("decode register", err) reads "governance: decode register:
+// refused party …" and unwraps to err.
+type contextError struct {
+	msg string
+	err error
+}
+
+func (e *contextError) Error() string { return e.msg }
+func (e *contextError) Unwrap() error { return e.err }
+
+func wrap(context string, err error) error {
+	return &contextError{msg: prefix + context + ": " + strings.TrimPrefix(err.Error(), prefix), err: err}
+}
+
+// wrapf wraps a sentinel of this package with details after it:
+// wrapf(ErrInvalidScope, "parse scope %q: empty segment", s) reads
+// "governance: invalid scope: parse scope "a/": empty segment".
+func wrapf(sentinel error, format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{sentinel}, args...)...)
 }

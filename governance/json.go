@@ -1,8 +1,10 @@
 package governance
 
 import (
+	"bytes"
 	"encoding/json"
-	"fmt"
+	"errors"
+	"io"
 	"slices"
 
 	"github.com/coprod/coprod"
@@ -56,23 +58,40 @@ func (r *Register) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON decodes a register document, replaying every record
 // through the same validation as the Add… methods, so a document that
 // describes an invalid delegation is refused with that delegation's
-// *RecordError. On any error r is left unchanged; on success its contents
-// are replaced.
+// *RecordError. Unknown fields are refused anywhere in the document, so a
+// misspelt field (a "reserved" list, say) is an error rather than
+// silently dropped. On any error r is left unchanged; on success its
+// contents are replaced.
 func (r *Register) UnmarshalJSON(b []byte) error {
 	var doc document
-	if err := json.Unmarshal(b, &doc); err != nil {
-		return fmt.Errorf("governance: decode register: %w", err)
+	if err := decodeStrict(b, &doc); err != nil {
+		return wrap("decode register", err)
 	}
 	if doc.Schema != Schema {
-		return fmt.Errorf("governance: decode register: %w: %q, want %q", ErrSchema, doc.Schema, Schema)
+		return wrap("decode register", wrapf(ErrSchema, "%.40q, want %q", doc.Schema, Schema))
 	}
 	fresh, err := build(doc)
 	if err != nil {
-		return fmt.Errorf("governance: decode register: %w", err)
+		return wrap("decode register", err)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.registerData = fresh.registerData
+	return nil
+}
+
+// decodeStrict decodes one JSON value into v, refusing unknown fields
+// (in every nested record without its own decoder) and anything after the
+// value.
+func decodeStrict(b []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if err := d.Decode(v); err != nil {
+		return err
+	}
+	if _, err := d.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("data after the JSON value")
+	}
 	return nil
 }
 

@@ -1,7 +1,6 @@
 package governance
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/coprod/coprod"
@@ -42,7 +41,7 @@ func (p Period) Valid() bool {
 func (p *Period) UnmarshalText(b []byte) error {
 	v := Period(b)
 	if !v.Valid() {
-		return fmt.Errorf("governance: %w: unknown period %q", ErrInvalidRecord, string(b))
+		return wrapf(ErrInvalidRecord, "unknown period %.40q", string(b))
 	}
 	*p = v
 	return nil

@@ -3,6 +3,7 @@ package governance
 import (
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coprod/coprod"
 	"github.com/google/uuid"
@@ -193,7 +194,7 @@ func (k LinkKind) String() string {
 // MarshalText encodes the kind's name.
 func (k LinkKind) MarshalText() ([]byte, error) {
 	if k != KindMandate && k != KindDelegation {
-		return nil, fmt.Errorf("governance: %w: link kind %d", ErrInvalidRecord, uint8(k))
+		return nil, wrapf(ErrInvalidRecord, "link kind %d", uint8(k))
 	}
 	return []byte(k.String()), nil
 }
@@ -206,7 +207,7 @@ func (k *LinkKind) UnmarshalText(b []byte) error {
 	case "delegation":
 		*k = KindDelegation
 	default:
-		return fmt.Errorf("governance: %w: link kind %q", ErrInvalidRecord, string(b))
+		return wrapf(ErrInvalidRecord, "link kind %.40q", string(b))
 	}
 	return nil
 }
@@ -223,9 +224,14 @@ type Link struct {
 	Kind LinkKind       `json:"kind"`
 }
 
+// checkText bounds free text and requires valid UTF-8, which a JSON
+// round trip would otherwise change.
 func checkText(what, s string) error {
 	if len(s) > MaxTextLen {
 		return fmt.Errorf("%s longer than %d bytes", what, MaxTextLen)
+	}
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("%s is not valid UTF-8", what)
 	}
 	return nil
 }

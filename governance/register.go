@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coprod/coprod"
 	"github.com/google/uuid"
@@ -111,7 +112,7 @@ func (r *Register) idTaken(id uuid.UUID) bool {
 // AddParty records a party.
 func (r *Register) AddParty(p coprod.Party) error {
 	if err := p.Validate(); err != nil {
-		return refuse("party", p.ID, ErrInvalidRecord, "%v", err)
+		return refuseCause("party", p.ID, ErrInvalidRecord, err)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -174,7 +175,7 @@ func (r *Register) checkHolding(kind string, id uuid.UUID, holder coprod.PartyID
 // AddMandate records a root authority.
 func (r *Register) AddMandate(m Mandate) error {
 	if err := validateMandate(m); err != nil {
-		return refuse("mandate", m.ID, ErrInvalidRecord, "%v", err)
+		return refuseCause("mandate", m.ID, ErrInvalidRecord, err)
 	}
 	for _, res := range m.Reserved {
 		if !m.Scope.Covers(res) {
@@ -265,7 +266,7 @@ func (r *Register) store(l *link) {
 // parent that forbids sub-delegation or has been revoked, and cycles.
 func (r *Register) Delegate(d Delegation) error {
 	if err := validateDelegation(d); err != nil {
-		return refuse("delegation", d.ID, ErrInvalidRecord, "%v", err)
+		return refuseCause("delegation", d.ID, ErrInvalidRecord, err)
 	}
 	if d.From == d.To {
 		return refuse("delegation", d.ID, ErrSelfDelegation, "%s delegates to itself", d.From)
@@ -414,7 +415,7 @@ func entitled(l *link, party coprod.PartyID) bool {
 // with ErrAlreadyRevoked, as it would change nothing.
 func (r *Register) Revoke(rev Revocation) error {
 	if err := checkText("reason", rev.Reason); err != nil {
-		return refuse("revocation", rev.Link, ErrInvalidRecord, "%v", err)
+		return refuseCause("revocation", rev.Link, ErrInvalidRecord, err)
 	}
 	if rev.At.IsZero() {
 		return refuse("revocation", rev.Link, ErrInvalidRecord, "zero time")
@@ -441,10 +442,10 @@ func (r *Register) Revoke(rev Revocation) error {
 // delegation's scope) from a.At. Only delegations can be reassumed.
 func (r *Register) Reassume(a Reassumption) error {
 	if err := checkScope(a.Scope); err != nil {
-		return refuse("reassumption", a.Link, ErrInvalidRecord, "%v", err)
+		return refuseCause("reassumption", a.Link, ErrInvalidRecord, err)
 	}
 	if err := checkText("reason", a.Reason); err != nil {
-		return refuse("reassumption", a.Link, ErrInvalidRecord, "%v", err)
+		return refuseCause("reassumption", a.Link, ErrInvalidRecord, err)
 	}
 	if a.At.IsZero() {
 		return refuse("reassumption", a.Link, ErrInvalidRecord, "zero time")
@@ -550,6 +551,9 @@ func validateActivity(a Activity) error {
 	if a.Name == "" || len(a.Name) > coprod.MaxNameLen {
 		return fmt.Errorf("name must be 1 to %d bytes", coprod.MaxNameLen)
 	}
+	if !utf8.ValidString(a.Name) {
+		return fmt.Errorf("name is not valid UTF-8")
+	}
 	return checkScope(a.Scope)
 }
 
@@ -578,7 +582,7 @@ func (r *Register) ReviseActivity(a Activity) error {
 
 func (r *Register) putActivity(a Activity, revise bool) error {
 	if err := validateActivity(a); err != nil {
-		return refuse("activity", a.ID, ErrInvalidRecord, "%v", err)
+		return refuseCause("activity", a.ID, ErrInvalidRecord, err)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -651,11 +655,11 @@ func (r *Register) Declare(in Interest) error {
 		return refuse("interest", in.ID, ErrInvalidRecord, "an interest in oneself")
 	}
 	if err := checkText("description", in.Description); err != nil {
-		return refuse("interest", in.ID, ErrInvalidRecord, "%v", err)
+		return refuseCause("interest", in.ID, ErrInvalidRecord, err)
 	}
 	for _, s := range in.Touches {
 		if err := checkScope(s); err != nil {
-			return refuse("interest", in.ID, ErrInvalidRecord, "%v", err)
+			return refuseCause("interest", in.ID, ErrInvalidRecord, err)
 		}
 	}
 	r.mu.Lock()
@@ -699,10 +703,10 @@ func (r *Register) Interests() iter.Seq[Interest] {
 // rec.Scope.
 func (r *Register) Recuse(rec Recusal) error {
 	if err := checkScope(rec.Scope); err != nil {
-		return refuse("recusal", rec.Interest, ErrInvalidRecord, "%v", err)
+		return refuseCause("recusal", rec.Interest, ErrInvalidRecord, err)
 	}
 	if err := checkText("reason", rec.Reason); err != nil {
-		return refuse("recusal", rec.Interest, ErrInvalidRecord, "%v", err)
+		return refuseCause("recusal", rec.Interest, ErrInvalidRecord, err)
 	}
 	if rec.At.IsZero() {
 		return refuse("recusal", rec.Interest, ErrInvalidRecord, "zero time")

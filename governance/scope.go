@@ -1,7 +1,6 @@
 package governance
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -26,10 +25,10 @@ type Scope string
 // ParseScope validates s as a scope.
 func ParseScope(s string) (Scope, error) {
 	if s == "" {
-		return "", fmt.Errorf("governance: parse scope: %w: empty", ErrInvalidScope)
+		return "", wrapf(ErrInvalidScope, "parse scope: empty")
 	}
 	if len(s) > MaxScopeLen {
-		return "", fmt.Errorf("governance: parse scope: %w: longer than %d bytes", ErrInvalidScope, MaxScopeLen)
+		return "", wrapf(ErrInvalidScope, "parse scope: longer than %d bytes", MaxScopeLen)
 	}
 	segments := 1
 	segLen := 0
@@ -38,24 +37,24 @@ func ParseScope(s string) (Scope, error) {
 		switch {
 		case c == '/':
 			if segLen == 0 {
-				return "", fmt.Errorf("governance: parse scope %q: %w: empty segment", s, ErrInvalidScope)
+				return "", wrapf(ErrInvalidScope, "parse scope %q: empty segment", s)
 			}
 			segments++
 			segLen = 0
 		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-':
 			segLen++
 			if segLen > 64 {
-				return "", fmt.Errorf("governance: parse scope %q: %w: segment longer than 64", s, ErrInvalidScope)
+				return "", wrapf(ErrInvalidScope, "parse scope %q: segment longer than 64", s)
 			}
 		default:
-			return "", fmt.Errorf("governance: parse scope %q: %w: character %q at %d", s, ErrInvalidScope, c, i)
+			return "", wrapf(ErrInvalidScope, "parse scope %q: character %q at %d", s, c, i)
 		}
 	}
 	if segLen == 0 {
-		return "", fmt.Errorf("governance: parse scope %q: %w: empty segment", s, ErrInvalidScope)
+		return "", wrapf(ErrInvalidScope, "parse scope %q: empty segment", s)
 	}
 	if segments > MaxScopeSegments {
-		return "", fmt.Errorf("governance: parse scope %q: %w: more than %d segments", s, ErrInvalidScope, MaxScopeSegments)
+		return "", wrapf(ErrInvalidScope, "parse scope %q: more than %d segments", s, MaxScopeSegments)
 	}
 	return Scope(s), nil
 }

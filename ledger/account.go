@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/coprod/coprod"
 	"github.com/google/uuid"
@@ -68,6 +69,8 @@ func (a Account) validate() error {
 		return fmt.Errorf("nil owner")
 	case len(a.Name) > MaxNameLen:
 		return fmt.Errorf("name longer than %d bytes", MaxNameLen)
+	case !utf8.ValidString(a.Name):
+		return fmt.Errorf("name is not valid UTF-8")
 	case !a.Kind.Valid():
 		return fmt.Errorf("unknown kind %q", string(a.Kind))
 	case !a.Unit.Valid():

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/coprod/coprod"
 
@@ -110,22 +111,26 @@ var (
 )
 
 // RecordError says which record was refused and why; Unwrap gives the
-// sentinel (and, for authority refusals, the authorizer's error).
+// sentinel and the cause: the validation error behind the refusal, the
+// authorizer's error for ErrNotAuthorized, the writer's for ErrJournal.
 type RecordError struct {
 	Kind   string    // "account", "transaction", "hold", …
 	ID     uuid.UUID // the refused record's ID
-	Reason string
-	Err    error
-	// Cause is the underlying error, if any: the authorizer's for
-	// ErrNotAuthorized, the journal writer's for ErrJournal and
-	// ErrJournalFailed.
+	Reason string // may be empty when Cause says it all
+	Err    error  // the sentinel
+	// Cause is what lies behind the refusal, or nil: the authorizer's
+	// error for ErrNotAuthorized, the journal writer's for ErrJournal and
+	// ErrJournalFailed, a validation error otherwise.
 	Cause error
 }
 
 func (e *RecordError) Error() string {
-	s := fmt.Sprintf("ledger: refused %s %s: %s", e.Kind, e.ID, e.Reason)
+	s := fmt.Sprintf("ledger: refused %s %s", e.Kind, e.ID)
+	if e.Reason != "" {
+		s += ": " + e.Reason
+	}
 	if e.Cause != nil {
-		s += ": " + e.Cause.Error()
+		s += ": " + strings.TrimPrefix(e.Cause.Error(), prefix)
 	}
 	return s
 }
@@ -143,6 +148,30 @@ func errorf(format string, args ...any) error { return fmt.Errorf(format, args..
 
 func refuse(kind string, id uuid.UUID, sentinel error, format string, args ...any) *RecordError {
 	return &RecordError{Kind: kind, ID: id, Reason: fmt.Sprintf(format, args...), Err: sentinel}
+}
+
+// refuseCause refuses a record for err, keeping it as the cause so that
+// callers can branch on it too.
+func refuseCause(kind string, id uuid.UUID, sentinel, err error) *RecordError {
+	return &RecordError{Kind: kind, ID: id, Err: sentinel, Cause: err}
+}
+
+// prefix starts every message of this package.
+const prefix = "ledger: "
+
+// contextError adds context to an error while keeping the package prefix
+// once: wrap("decode hold", err) reads "ledger: decode hold: refused hold
+// …" and unwraps to err.
+type contextError struct {
+	msg string
+	err error
+}
+
+func (e *contextError) Error() string { return e.msg }
+func (e *contextError) Unwrap() error { return e.err }
+
+func wrap(context string, err error) error {
+	return &contextError{msg: prefix + context + ": " + strings.TrimPrefix(err.Error(), prefix), err: err}
 }
 
 // JournalError names the first line of a journal that fails

@@ -90,14 +90,15 @@ func (h *Hold) validate() error {
 		return fmt.Errorf("no deciding party")
 	case !h.Coverage.Valid():
 		return fmt.Errorf("unknown coverage %q", string(h.Coverage))
-	case len(h.Memo) > MaxTextLen || len(h.Formality.Scope) > MaxTextLen:
-		return fmt.Errorf("text longer than %d bytes", MaxTextLen)
 	case len(h.Formality.Approvers) > MaxApprovers:
 		return fmt.Errorf("more than %d approvers", MaxApprovers)
 	case h.Proof != nil && len(h.Proof.Path) > MaxProofLinks:
 		return fmt.Errorf("proof path longer than %d links", MaxProofLinks)
 	}
-	return nil
+	if err := checkText("memo", h.Memo); err != nil {
+		return err
+	}
+	return checkText("scope", h.Formality.Scope)
 }
 
 // transaction is the posting a capture of amount makes, decided by f.
@@ -115,7 +116,7 @@ func (h *Hold) transaction(id uuid.UUID, amount coprod.Amount, effective, record
 // same hold again returns the first receipt.
 func (l *Ledger) PlaceHold(h Hold) (Receipt, error) {
 	if err := h.validate(); err != nil {
-		return Receipt{}, refuse("hold", h.ID, ErrInvalidTransaction, "%v", err)
+		return Receipt{}, refuseCause("hold", h.ID, ErrInvalidTransaction, err)
 	}
 	if h.Proof != nil {
 		return Receipt{}, refuse("hold", h.ID, ErrInvalidTransaction, "the proof is the ledger's to record, not the caller's")
@@ -361,9 +362,10 @@ func (l *Ledger) Expire(hold uuid.UUID, at time.Time) error {
 
 // checkEnd checks what a resolution needs whatever the ledger's state.
 func checkEnd(r *HoldResolution) error {
+	if err := checkText("reason", r.Reason); err != nil {
+		return refuseCause("hold", r.Hold, ErrInvalidTransaction, err)
+	}
 	switch {
-	case len(r.Reason) > MaxTextLen:
-		return refuse("hold", r.Hold, ErrInvalidTransaction, "reason longer than %d bytes", MaxTextLen)
 	case r.At.IsZero() || !storable(r.At):
 		return refuse("hold", r.Hold, ErrInvalidTransaction, "zero time or a year outside 1 to 9999")
 	case r.Resolution == Captured && (r.Transaction == nil || r.Proof != nil):

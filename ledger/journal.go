@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/google/uuid"
 )
@@ -472,7 +473,7 @@ func replay(r io.Reader, opts Options, acceptTorn bool) (*Ledger, int64, error) 
 			return nil, 0, err
 		}
 		if err := l.replayRecord(env); err != nil {
-			return nil, 0, &JournalError{Line: env.Seq, Offset: lr.start, Reason: err.Error(), Err: err}
+			return nil, 0, &JournalError{Line: env.Seq, Offset: lr.start, Reason: strings.TrimPrefix(err.Error(), prefix), Err: err}
 		}
 		l.head = lr.prev
 	}

@@ -64,8 +64,8 @@ func (l *Labour) validate(kind Kind) error {
 	if l.Hours.Unit() != coprod.Hours || l.Hours.Sign() <= 0 {
 		return bad("hours must be a positive amount of hours, not %s", l.Hours)
 	}
-	if len(l.WageSource) > MaxTextLen {
-		return bad("wage source longer than %d bytes", MaxTextLen)
+	if err := checkText("wage source", l.WageSource); err != nil {
+		return bad("%v", err)
 	}
 	switch l.Method {
 	case TimeCreditMethod:

@@ -154,7 +154,7 @@ func New(opts Options) *Ledger {
 // is an idempotent no-op; another account with the same ID is refused.
 func (l *Ledger) Open(a Account) error {
 	if err := a.validate(); err != nil {
-		return refuse("account", a.ID, ErrInvalidAccount, "%v", err)
+		return refuseCause("account", a.ID, ErrInvalidAccount, err)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -216,7 +216,7 @@ func checkShape(tx *Transaction) error {
 		if errors.Is(err, ErrInvalidLabour) {
 			sentinel = ErrInvalidLabour
 		}
-		return refuse("transaction", tx.ID, sentinel, "%v", err)
+		return refuseCause("transaction", tx.ID, sentinel, err)
 	}
 	return nil
 }
@@ -499,8 +499,8 @@ type ReversalRequest struct {
 // time must lie in an open period: corrections of a closed period are made
 // in an open one.
 func (l *Ledger) Reverse(req ReversalRequest) (Receipt, error) {
-	if len(req.Reason) > MaxTextLen {
-		return Receipt{}, refuse("transaction", req.ID, ErrInvalidTransaction, "reason longer than %d bytes", MaxTextLen)
+	if err := checkText("reason", req.Reason); err != nil {
+		return Receipt{}, refuseCause("transaction", req.ID, ErrInvalidTransaction, err)
 	}
 	l.mu.RLock()
 	orig, ok := l.txs[req.Of]

@@ -18,10 +18,15 @@ type Share struct {
 	Whole coprod.Amount `json:"whole"`
 }
 
+// MaxRatioPlaces is the most decimal places Share.Ratio rounds to.
+const MaxRatioPlaces = 30
+
 // Ratio returns Part ÷ Whole rounded half away from zero to places decimal
-// places, and false when Whole is zero.
+// places, and true. It returns zero and false when Whole is zero, or when
+// places lies outside 0 to MaxRatioPlaces, so that its cost is bounded
+// whatever it is asked.
 func (s Share) Ratio(places int32) (decimal.Decimal, bool) {
-	if s.Whole.IsZero() {
+	if s.Whole.IsZero() || places < 0 || places > MaxRatioPlaces {
 		return decimal.Zero, false
 	}
 	return s.Part.Decimal().DivRound(s.Whole.Decimal(), places), true

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coprod/coprod"
 	"github.com/google/uuid"
@@ -220,8 +221,6 @@ func (t *Transaction) validateShape() error {
 		return fmt.Errorf("unknown coverage %q", string(t.Coverage))
 	case len(t.Metadata) > MaxMetadata:
 		return fmt.Errorf("more than %d metadata entries", MaxMetadata)
-	case len(t.Memo) > MaxTextLen || len(t.Formality.Scope) > MaxTextLen:
-		return fmt.Errorf("text longer than %d bytes", MaxTextLen)
 	case len(t.Formality.Approvers) > MaxApprovers:
 		return fmt.Errorf("more than %d approvers", MaxApprovers)
 	case t.Proof != nil && len(t.Proof.Path) > MaxProofLinks:
@@ -232,21 +231,50 @@ func (t *Transaction) validateShape() error {
 		return fmt.Errorf("reversal kind and reverses field disagree")
 	}
 	for i, p := range t.Postings {
+		if p.Account == uuid.Nil || !p.Amount.IsSet() {
+			return fmt.Errorf("posting %d: nil account or no amount", i)
+		}
 		if p.Amount.IsZero() {
 			// A posting of nothing moves nothing, yet would put a decision
 			// in the books that no authority was asked about.
 			return fmt.Errorf("posting %d moves nothing", i)
 		}
 	}
+	if err := checkText("memo", t.Memo); err != nil {
+		return err
+	}
+	if err := checkText("scope", t.Formality.Scope); err != nil {
+		return err
+	}
 	for k, v := range t.Metadata {
-		if len(k) > MaxTextLen || len(v) > MaxTextLen {
-			return fmt.Errorf("metadata longer than %d bytes", MaxTextLen)
+		if err := checkText("metadata key", k); err != nil {
+			return err
+		}
+		if err := checkText("metadata value", v); err != nil {
+			return err
 		}
 	}
 	if t.Labour != nil {
 		if err := t.Labour.validate(t.Kind); err != nil {
 			return err
 		}
+		// A value out of range would break every metric over the
+		// transaction's period: refuse it here, once.
+		if _, err := t.Labour.Value(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkText bounds free text and requires valid UTF-8, which a JSON round
+// trip would otherwise change.
+func checkText(what, s string) error {
+	if len(s) > MaxTextLen {
+		return fmt.Errorf("%s longer than %d bytes", what, MaxTextLen)
+	}
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("%s is not valid UTF-8", what)
 	}
 	return nil
 }
