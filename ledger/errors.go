@@ -116,8 +116,8 @@ var (
 type RecordError struct {
 	Kind   string    // "account", "transaction", "hold", …
 	ID     uuid.UUID // the refused record's ID
-	Reason string // may be empty when Cause says it all
-	Err    error  // the sentinel
+	Reason string    // may be empty when Cause says it all
+	Err    error     // the sentinel
 	// Cause is what lies behind the refusal, or nil: the authorizer's
 	// error for ErrNotAuthorized, the journal writer's for ErrJournal and
 	// ErrJournalFailed, a validation error otherwise.
