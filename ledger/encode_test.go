@@ -45,6 +45,17 @@ func TestAppendTransactionMatchesEncodingJSON(t *testing.T) {
 			Formality: Formality{DecidedBy: uuid.New()}},
 		{ID: uuid.New(), Kind: TimeCredit, Postings: []Posting{{Account: uuid.New(), Amount: coprod.MustParseAmount("-3", coprod.Credits)}, {Account: uuid.New()}},
 			Effective: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Recorded: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{ID: uuid.New(), Kind: Grant, Postings: []Posting{{Account: uuid.New(), Amount: coprod.MustParseAmount("-5", coprod.GBP)}, {Account: uuid.New(), Amount: coprod.MustParseAmount("5", coprod.GBP)}},
+			Effective: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), Recorded: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC),
+			Formality: Formality{Instrument: uuid.New(), Scope: "c/m", DecidedBy: uuid.New(), Approvers: []uuid.UUID{uuid.New(), uuid.New()}},
+			Proof: &coprod.Proof{Path: []coprod.ProofLink{
+				{ID: uuid.New(), To: uuid.New(), Scope: "c"},
+				{ID: uuid.New(), From: uuid.New(), To: uuid.New(), Scope: "c/m <é>", Limit: coprod.MustParseAmount("0", coprod.GBP),
+					Period: coprod.Window{NotBefore: time.Date(2025, 3, 31, 23, 0, 0, 0, time.UTC), Expires: time.Date(2026, 3, 31, 23, 0, 0, 0, loc)}},
+				{ID: uuid.New(), From: uuid.New(), To: uuid.New(), Scope: "c/m/i", Limit: coprod.MustParseAmount("100", coprod.GBP),
+					Period: coprod.Window{Expires: time.Date(2026, 3, 31, 23, 0, 0, 0, time.UTC)}},
+			}}},
+		{ID: uuid.New(), Kind: Grant, Formality: Formality{Approvers: []uuid.UUID{}}, Proof: &coprod.Proof{}},
 		{},
 	}
 	for i := range txs {
