@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/coprod/coprod"
 	"github.com/coprod/coprod/internal/lockcheck"
@@ -121,6 +122,25 @@ func TestIteratorsHoldNoLockInTheLoopBody(t *testing.T) {
 			},
 		},
 		{
+			// Each write closes the books a second further on.
+			name: "Closings",
+			write: func(l *ledger.Ledger, i int) error {
+				_, err := l.ClosePeriod(ledger.Closing{Through: day(2025, 1, 1).Add(time.Duration(i+10) * time.Second), Recorded: day(2025, 5, 1), By: council})
+				return err
+			},
+			read: func(l *ledger.Ledger, body func() error) error {
+				for range l.Closings() {
+					if err := body(); err != nil {
+						return err
+					}
+					_ = l.ClosedThrough()
+					for range l.Closings() {
+					}
+				}
+				return nil
+			},
+		},
+		{
 			name:  "Metrics classifier",
 			write: func(l *ledger.Ledger, i int) error { _, err := l.Post(written(i)); return err },
 			read: func(l *ledger.Ledger, body func() error) error {
@@ -148,6 +168,8 @@ func TestIteratorsHoldNoLockInTheLoopBody(t *testing.T) {
 				_, err := l.Post(pay(fmt.Sprint("seed-", i), "council-budget", "hub-cash", "5", ledger.Grant, officer, uuid.Nil, day(2025, 5, 1)))
 				require.NoError(t, err)
 				_, err = l.PlaceHold(writtenHold(1000 + i))
+				require.NoError(t, err)
+				_, err = l.ClosePeriod(ledger.Closing{Through: day(2025, 1, 1).Add(time.Duration(i+1) * time.Second), Recorded: day(2025, 5, 1), By: council})
 				require.NoError(t, err)
 			}
 			lockcheck.UnderWrites(t,
