@@ -22,6 +22,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"math/big"
 	"math/rand/v2"
 	"slices"
@@ -69,7 +70,14 @@ func TestModel(t *testing.T) {
 		seed = uint64(time.Now().UnixNano())
 	}
 	t.Logf("seed %d, %d steps", seed, steps)
-	f := runModel(seed, steps)
+	stats := map[string]int{}
+	f := runModel(seed, steps, stats)
+	if testing.Verbose() {
+		keys := slices.Sorted(maps.Keys(stats))
+		for _, k := range keys {
+			t.Logf("%7d %s", stats[k], k)
+		}
+	}
 	if f == nil {
 		return
 	}
@@ -78,12 +86,12 @@ func TestModel(t *testing.T) {
 	// carries is found at its own step, not only at the next round trip.
 	lo, hi := 1, f.step
 	shortest := f
-	if g := runModel(seed, hi); g != nil {
+	if g := runModel(seed, hi, nil); g != nil {
 		shortest = g
 	}
 	for lo < hi {
 		mid := lo + (hi-lo)/2
-		if g := runModel(seed, mid); g != nil {
+		if g := runModel(seed, mid, nil); g != nil {
 			hi, shortest = mid, g
 		} else {
 			lo = mid + 1
@@ -810,7 +818,7 @@ func amountOf(v int64, u coprod.Unit) coprod.Amount {
 // a few together pass an int64 of pence.
 func (g *gen) money() int64 {
 	if g.chance(1) {
-		return 1e17 + g.r.Int64N(8e17)
+		return 1e17 + g.r.Int64N(2.9e18) // three of them still fit the generator's int64
 	}
 	return 1 + g.r.Int64N(1_000_000)
 }
@@ -916,6 +924,11 @@ func (g *gen) financial() ledger.Transaction {
 	}
 	if g.chance(10) {
 		tx.Metadata = map[string]string{"invoice": fmt.Sprint(g.n), "ref": "R-" + fmt.Sprint(g.r.IntN(100))}
+	}
+	if g.chance(5) {
+		// The same instants, written in another zone.
+		zone := time.FixedZone("UTC-5", -5*3600)
+		tx.Recorded, tx.Effective = tx.Recorded.In(zone), tx.Effective.In(zone)
 	}
 	return tx
 }
@@ -1094,6 +1107,13 @@ func (g *gen) retry(conflict bool) op {
 		}
 		tx.Effective, tx.Recorded = tx.Effective.In(zone), tx.Recorded.In(zone)
 		return opPost{"idempotent retry, an equal copy", tx}
+	}
+	if other, ok := pickRecent(g, g.m.txIDs); ok && g.chance(20) {
+		// A new transaction under the ID of any recorded one: a capture or
+		// a reversal, say.
+		tx = g.financial()
+		tx.ID = other
+		return opPost{"under the ID of another record", tx}
 	}
 	switch g.r.IntN(4) {
 	case 0:
@@ -1343,6 +1363,9 @@ func (g *gen) closing() op {
 	case 2:
 		c.By = uuid.Nil
 		return opClose{"by no one", c}
+	case 3:
+		c.Through = rec
+		return opClose{"through its own recorded time", c}
 	}
 	return opClose{"", c}
 }
@@ -1408,7 +1431,9 @@ type runner struct {
 // runModel runs the first steps operations of seed's sequence, checking
 // the ledger against the model after each, and reports the first
 // disagreement.
-func runModel(seed uint64, steps int) (f *modelFailure) {
+//
+// With stats set, it counts the operations by kind and outcome.
+func runModel(seed uint64, steps int, stats map[string]int) (f *modelFailure) {
 	var pairs []string
 	for _, a := range accounts {
 		pairs = append(pairs, a.ID.String(), a.Name)
@@ -1443,8 +1468,12 @@ func runModel(seed uint64, steps int) (f *modelFailure) {
 			trace = slices.Delete(trace, 0, 1)
 		}
 		trace = append(trace, o)
-		if err := r.step(o); err != nil {
+		outcome, err := r.step(o)
+		if err != nil {
 			return fail("%s", err)
+		}
+		if stats != nil {
+			stats[kindOf(o)+": "+outcome]++
 		}
 		if step%modelFullCheck == 0 {
 			if err := r.full(r.l); err != nil {
@@ -1475,33 +1504,34 @@ func (r *runner) newLife() error {
 }
 
 // step runs one operation on the ledger and the model and compares them.
-func (r *runner) step(o op) error {
+// It reports the outcome: accepted, a duplicate, or the refusal's code.
+func (r *runner) step(o op) (string, error) {
 	l, m := r.l, r.m
 	headBefore := l.Head()
 	balBefore, err := balances(l)
 	if err != nil {
-		return err
+		return "", err
 	}
 	w, commit := o.predict(m)
 	rc, err := o.do(l)
 	accepted := err == nil
 	switch {
 	case len(w.errs) > 0 && accepted:
-		return fmt.Errorf("%s: accepted (receipt %+v), the model refuses it with one of %v", kindOf(o), rc, w.errs)
+		return "", fmt.Errorf("%s: accepted (receipt %+v), the model refuses it with one of %v", kindOf(o), rc, w.errs)
 	case len(w.errs) > 0:
 		if !isAny(err, w.errs) {
-			return fmt.Errorf("%s: refused with %v, the model refuses it with one of %v", kindOf(o), err, w.errs)
+			return "", fmt.Errorf("%s: refused with %v, the model refuses it with one of %v", kindOf(o), err, w.errs)
 		}
 		var re *ledger.RecordError
 		if !errors.As(err, &re) {
-			return fmt.Errorf("%s: refused with %T %v, not a *ledger.RecordError", kindOf(o), err, err)
+			return "", fmt.Errorf("%s: refused with %T %v, not a *ledger.RecordError", kindOf(o), err, err)
 		}
 	case !accepted:
-		return fmt.Errorf("%s: refused with %v, the model accepts it", kindOf(o), err)
+		return "", fmt.Errorf("%s: refused with %v, the model accepts it", kindOf(o), err)
 	}
 	if accepted && w.receipt {
 		if rc.ID != w.id || rc.Seq != w.seq || rc.Duplicate != w.dup {
-			return fmt.Errorf("%s: receipt %+v, the model expects {ID:%s Seq:%d Duplicate:%t}", kindOf(o), rc, w.id, w.seq, w.dup)
+			return "", fmt.Errorf("%s: receipt %+v, the model expects {ID:%s Seq:%d Duplicate:%t}", kindOf(o), rc, w.id, w.seq, w.dup)
 		}
 	}
 	changed := accepted && !w.dup && (commit != nil || w.receipt)
@@ -1511,34 +1541,41 @@ func (r *runner) step(o op) error {
 	if !changed {
 		// A refusal, an idempotent retry or a reopening changes nothing.
 		if h := l.Head(); h != headBefore {
-			return fmt.Errorf("%s: the head moved from %+v to %+v, and nothing was to be recorded", kindOf(o), headBefore, h)
+			return "", fmt.Errorf("%s: the head moved from %+v to %+v, and nothing was to be recorded", kindOf(o), headBefore, h)
 		}
 		after, err := balances(l)
 		if err != nil {
-			return err
+			return "", err
 		}
 		for i := range after {
 			if after[i].Cmp(balBefore[i]) != 0 {
-				return fmt.Errorf("%s: the balance of %s moved from %s to %s, and nothing was to be recorded", kindOf(o), accounts[i].Name, balBefore[i], after[i])
+				return "", fmt.Errorf("%s: the balance of %s moved from %s to %s, and nothing was to be recorded", kindOf(o), accounts[i].Name, balBefore[i], after[i])
 			}
 		}
 		if w.absent != uuid.Nil {
 			if _, ok := l.Transaction(w.absent); ok {
-				return fmt.Errorf("%s: refused, yet transaction %s is recorded", kindOf(o), w.absent)
+				return "", fmt.Errorf("%s: refused, yet transaction %s is recorded", kindOf(o), w.absent)
 			}
 		}
 	}
 	if changed && w.tx != uuid.Nil {
 		if err := r.checkRecorded(w.tx, balBefore); err != nil {
-			return fmt.Errorf("%s: %w", kindOf(o), err)
+			return "", fmt.Errorf("%s: %w", kindOf(o), err)
 		}
 	}
 	if changed && w.revOf != uuid.Nil {
 		if by, ok := l.ReversedBy(w.revOf); !ok || by != w.tx {
-			return fmt.Errorf("reversal: ReversedBy(%s) = %s, %t; want %s", w.revOf, by, ok, w.tx)
+			return "", fmt.Errorf("reversal: ReversedBy(%s) = %s, %t; want %s", w.revOf, by, ok, w.tx)
 		}
 	}
-	return r.quick(l, w.holdOp)
+	outcome := "accepted"
+	switch {
+	case err != nil:
+		outcome = "refused " + string(coprod.CodeOf(err))
+	case w.dup:
+		outcome = "duplicate"
+	}
+	return outcome, r.quick(l, w.holdOp)
 }
 
 func kindOf(o op) string {
