@@ -109,3 +109,16 @@ type ProofLink struct {
 	Limit  Amount `json:"limit"`
 	Period Window `json:"period,omitzero"`
 }
+
+// JournalKey signs the lines of a journal: HMAC-SHA-256 with Secret, named
+// by ID (1 to 64 letters, digits, '.', '_' or '-') so that keys can
+// rotate. A journal written with a key can be verified only with it, and
+// lines written without it fail.
+type JournalKey struct {
+	ID     string
+	Secret []byte
+}
+
+// Keyring holds the secrets of the keys a journal may be signed with, by
+// key ID, for reading it back.
+type Keyring map[string][]byte

@@ -1037,7 +1037,7 @@ func TestAttackJournal(t *testing.T) {
 	for name, doc := range cases {
 		t.Run(name, func(t *testing.T) {
 			require.NotEqual(t, journal, doc, "the attack changes the journal")
-			_, err := ledger.Verify(bytes.NewReader(doc))
+			_, err := ledger.Verify(bytes.NewReader(doc), nil)
 			assert.ErrorIs(t, err, ledger.ErrCorruptJournal)
 			back, err := ledger.Replay(bytes.NewReader(doc), ledger.Options{Authorizer: e.reg})
 			assert.ErrorIs(t, err, ledger.ErrCorruptJournal)

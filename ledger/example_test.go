@@ -214,7 +214,7 @@ func ExampleReplay() {
 	fmt.Println(bal)
 
 	tampered := bytes.Replace(journal.Bytes(), []byte(`"4800.00"`), []byte(`"8400.00"`), 1)
-	_, err = ledger.Verify(bytes.NewReader(tampered))
+	_, err = ledger.Verify(bytes.NewReader(tampered), nil)
 	fmt.Println(err)
 	// Output:
 	// <nil> true
@@ -246,17 +246,17 @@ func ExampleRecover() {
 	_, err = l.Post(exPay(2, exBudget, exTemCash, "10", exSLA, exDate(5, 2)))
 	fmt.Println(coprod.CodeOf(err))
 
-	_, err = ledger.Verify(bytes.NewReader(journal.Bytes()))
+	_, err = ledger.Verify(bytes.NewReader(journal.Bytes()), nil)
 	fmt.Println(err)
 
 	back, n, err := ledger.Recover(bytes.NewReader(journal.Bytes()), ledger.Options{Journal: &journal})
 	journal.Truncate(int(n))
 	_, err2 := back.Post(exPay(1, exBudget, exTemCash, "4800", exSLA, exDate(5, 1)))
-	head, err3 := ledger.Verify(bytes.NewReader(journal.Bytes()))
+	head, err3 := ledger.Verify(bytes.NewReader(journal.Bytes()), nil)
 	fmt.Println(err, err2, err3, head.Seq)
 	// Output:
 	// true true
 	// JOURNAL_FAILED
-	// ledger: torn journal at line 6 (byte 1654): the journal ends 343 bytes into the line
+	// ledger: torn journal at line 6 (byte 2174): the journal ends 346 bytes into the line
 	// <nil> <nil> <nil> 6
 }

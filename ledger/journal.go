@@ -1,17 +1,16 @@
 package ledger
 
 import (
-	"bufio"
 	"bytes"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
+	"github.com/coprod/coprod"
+	"github.com/coprod/coprod/internal/journal"
 	"github.com/google/uuid"
 )
 
@@ -44,50 +43,6 @@ func (l *Ledger) Head() Head {
 	return Head{Seq: l.seq, Hash: hex.EncodeToString(l.head[:])}
 }
 
-// appendLine encodes one journal line:
-//
-//	{"seq":N,"prev":"<hex>","hash":"<hex>","type":"<type>","record":<json>}\n
-//
-// where hash is the SHA-256 of seq, prev, type and the record's bytes, each
-// followed by a newline. Chaining through prev makes removing, reordering
-// or changing any line detectable.
-func appendLine(dst []byte, seq int, prev [sha256.Size]byte, typ string, record []byte) ([]byte, [sha256.Size]byte) {
-	var prevHex [2 * sha256.Size]byte
-	hex.Encode(prevHex[:], prev[:])
-	sum := lineHash(seq, &prevHex, typ, record)
-
-	dst = append(dst, `{"seq":`...)
-	dst = strconv.AppendInt(dst, int64(seq), 10)
-	dst = append(dst, `,"prev":"`...)
-	dst = append(dst, prevHex[:]...)
-	dst = append(dst, `","hash":"`...)
-	dst = hex.AppendEncode(dst, sum[:])
-	dst = append(dst, `","type":"`...)
-	dst = append(dst, typ...)
-	dst = append(dst, `","record":`...)
-	dst = append(dst, record...)
-	dst = append(dst, "}\n"...)
-	return dst, sum
-}
-
-// lineHash is the SHA-256 of a line's seq, prev, type and record, each
-// followed by a newline.
-func lineHash(seq int, prevHex *[2 * sha256.Size]byte, typ string, record []byte) [sha256.Size]byte {
-	h := sha256.New()
-	var buf [2*sha256.Size + 64]byte
-	b := strconv.AppendInt(buf[:0], int64(seq), 10)
-	b = append(b, '\n')
-	b = append(b, prevHex[:]...)
-	b = append(b, '\n')
-	b = append(b, typ...)
-	b = append(b, '\n')
-	h.Write(b)
-	h.Write(record)
-	var sum [sha256.Size]byte
-	h.Sum(sum[:0])
-	return sum
-}
-
 // commit gives a validated record its place in the sequence: written to
 // the journal when journal is true, or, during Replay, already read from
 // it. The caller holds the write lock; on error nothing has advanced.
@@ -113,18 +68,11 @@ func (l *Ledger) journal(typ string, record any) error {
 	if l.failed != nil {
 		return stopped{l.failed}
 	}
-	var b []byte
-	var err error
-	if tx, ok := record.(*Transaction); ok {
-		l.recBuf, err = appendTransaction(l.recBuf[:0], tx)
-		b = l.recBuf
-	} else {
-		b, err = json.Marshal(record)
-	}
+	b, text, err := l.encodeRecord(record)
 	if err != nil {
 		return err
 	}
-	line, sum := appendLine(l.line[:0], l.seq+1, l.head, typ, b)
+	line, sum := journal.AppendLine(l.line[:0], l.seq+1, l.head, journalKey(l.opts.Key), typ, b, text)
 	l.line = line
 	if len(line) > MaxJournalLine {
 		// Nothing is written: a line Verify would refuse is not recorded.
@@ -188,257 +136,70 @@ func journalRefusal(kind string, id uuid.UUID, err error) *RecordError {
 	return e
 }
 
-// envelope is a parsed journal line.
-type envelope struct {
-	Seq    int
-	Prev   []byte // hex
-	Hash   []byte // hex
-	Type   string
-	Record []byte
+// types are the record types of the ledger's journal lines.
+var types = []string{recAccount, recTransaction, recHold, recResolution, recClosing}
+
+// newReader reads a ledger journal, with keys if they are given.
+func newReader(r io.Reader, keys coprod.Keyring) *journal.Reader {
+	var ring journal.Keyring
+	if keys != nil {
+		ring = func(id string) ([]byte, bool) { s, ok := keys[id]; return s, ok }
+	}
+	return journal.NewReader(r, types, ring)
 }
 
-// parseLine splits a line in the one form appendLine writes. Anything
-// else, however it differs, is not a journal line.
-func parseLine(line []byte) (envelope, bool) {
-	var env envelope
-	const hexLen = 2 * sha256.Size
-	d := fastDecoder{b: line}
-	if !d.lit(`{"seq":`) {
-		return env, false
-	}
-	i := bytes.IndexByte(d.b, ',')
-	if i < 0 {
-		return env, false
-	}
-	seq, ok := parseSeq(d.b[:i])
-	if !ok {
-		return env, false
-	}
-	env.Seq, d.b = seq, d.b[i:]
-	if !d.lit(`,"prev":"`) || len(d.b) < hexLen {
-		return env, false
-	}
-	env.Prev, d.b = d.b[:hexLen], d.b[hexLen:]
-	if !d.lit(`","hash":"`) || len(d.b) < hexLen {
-		return env, false
-	}
-	env.Hash, d.b = d.b[:hexLen], d.b[hexLen:]
-	if !d.lit(`","type":"`) {
-		return env, false
-	}
+// next returns the next verified line, io.EOF at a clean end, or the
+// fault as a *JournalError, or a read error matching ErrJournalRead.
+func next(lr *journal.Reader) (journal.Line, error) {
+	line, err := lr.Next()
+	var je *journal.Error
 	switch {
-	case d.lit(recAccount):
-		env.Type = recAccount
-	case d.lit(recTransaction):
-		env.Type = recTransaction
-	case d.lit(recHold):
-		env.Type = recHold
-	case d.lit(recResolution):
-		env.Type = recResolution
-	case d.lit(recClosing):
-		env.Type = recClosing
-	default:
-		return env, false
+	case err == nil, err == io.EOF:
+		return line, err
+	case errors.As(err, &je):
+		return line, &JournalError{Line: je.Line, Offset: je.Offset, Torn: je.Torn, Reason: je.Reason}
+	case errors.Is(err, journal.ErrRead):
+		return line, fmt.Errorf("%w: %w", ErrJournalRead, err)
 	}
-	if !d.lit(`","record":`) || !bytes.HasSuffix(d.b, []byte("}\n")) {
-		return env, false
-	}
-	env.Record = d.b[:len(d.b)-2]
-	return env, len(env.Record) > 0
-}
-
-// lineReader reads and checks journal lines one by one.
-type lineReader struct {
-	r     *bufio.Reader
-	seq   int   // lines verified
-	off   int64 // bytes verified: where the next line starts
-	start int64 // where the last verified line starts
-	prev  [sha256.Size]byte
-}
-
-func newLineReader(r io.Reader) *lineReader {
-	return &lineReader{r: bufio.NewReaderSize(r, 64<<10)}
-}
-
-// next returns the next verified line; io.EOF at a clean end; a
-// *JournalError for the first line that is not what the ledger wrote,
-// marked Torn if the journal ends partway through the line the ledger
-// would write next; or an error matching ErrJournalRead if the reader
-// fails.
-func (lr *lineReader) next() (envelope, error) {
-	line, err := lr.readLine()
-	if err == io.EOF {
-		if len(line) == 0 {
-			return envelope{}, io.EOF
-		}
-		if lr.torn(line) {
-			return envelope{}, &JournalError{Line: lr.seq + 1, Offset: lr.off, Torn: true,
-				Reason: fmt.Sprintf("the journal ends %d bytes into the line", len(line))}
-		}
-		return envelope{}, lr.corrupt("the last line has no newline and is not the start of a journal line")
-	}
-	if err != nil {
-		return envelope{}, err
-	}
-	env, sum, reason := lr.check(line)
-	if reason != "" {
-		return envelope{}, lr.corrupt(reason)
-	}
-	// The line has the one form appendLine writes, with this hash: it is
-	// byte for byte what the ledger wrote.
-	lr.seq++
-	lr.prev = sum
-	lr.start = lr.off
-	lr.off += int64(len(line))
-	return env, nil
-}
-
-func (lr *lineReader) corrupt(reason string) *JournalError {
-	return &JournalError{Line: lr.seq + 1, Offset: lr.off, Reason: reason}
-}
-
-// check verifies a whole line, newline included, as the next one,
-// returning its hash, or why it is not the next line.
-func (lr *lineReader) check(line []byte) (envelope, [sha256.Size]byte, string) {
-	var sum [sha256.Size]byte
-	env, ok := parseLine(line)
-	if !ok {
-		return env, sum, "not a journal line"
-	}
-	if want := lr.seq + 1; env.Seq != want {
-		return env, sum, fmt.Sprintf("sequence %d, expected %d: a line is missing or out of order", env.Seq, want)
-	}
-	var prevHex, sumHex [2 * sha256.Size]byte
-	hex.Encode(prevHex[:], lr.prev[:])
-	if !bytes.Equal(env.Prev, prevHex[:]) {
-		return env, sum, fmt.Sprintf("previous hash does not match line %d: a line is missing, out of order or changed", lr.seq)
-	}
-	sum = lineHash(env.Seq, &prevHex, env.Type, env.Record)
-	hex.Encode(sumHex[:], sum[:])
-	if !bytes.Equal(env.Hash, sumHex[:]) {
-		return env, sum, "hash does not match the line's content"
-	}
-	return env, sum, ""
-}
-
-// torn reports whether tail, the bytes after the journal's last newline,
-// is a proper prefix of a line the ledger could write next: what a write
-// cut short leaves. A tail that no such write could leave (a changed
-// byte, a line with something after it) is corruption, not a tear.
-func (lr *lineReader) torn(tail []byte) bool {
-	const hexLen = 2 * sha256.Size
-	whole := tail
-	// within reports whether the rest of the tail lies within (or
-	// equals) the prefix p, and otherwise consumes p.
-	within := func(p string) (bool, bool) {
-		if len(tail) <= len(p) {
-			return true, p[:len(tail)] == string(tail)
-		}
-		if !bytes.HasPrefix(tail, []byte(p)) {
-			return true, false
-		}
-		tail = tail[len(p):]
-		return false, true
-	}
-	var prevHex [hexLen]byte
-	hex.Encode(prevHex[:], lr.prev[:])
-	if end, ok := within(`{"seq":` + strconv.Itoa(lr.seq+1) + `,"prev":"` + string(prevHex[:]) + `","hash":"`); end || !ok {
-		return ok
-	}
-	for i, c := range tail[:min(hexLen, len(tail))] {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-		if i == len(tail)-1 {
-			return true // the tail ends in the hash
-		}
-	}
-	tail = tail[hexLen:]
-	if end, ok := within(`","type":"`); end || !ok {
-		return ok
-	}
-	found := false
-	for _, typ := range []string{recAccount, recTransaction, recHold, recResolution, recClosing} {
-		p := typ + `","record":`
-		if len(tail) <= len(p) && p[:len(tail)] == string(tail) {
-			return true
-		}
-		if bytes.HasPrefix(tail, []byte(p)) {
-			tail, found = tail[len(p):], true
-			break
-		}
-	}
-	if !found || tail[0] != '{' {
-		return false
-	}
-	// The record: a prefix of a JSON object, or the whole object
-	// followed by at most the line's closing brace.
-	dec := json.NewDecoder(bytes.NewReader(tail))
-	var record json.RawMessage
-	if err := dec.Decode(&record); err != nil {
-		return err == io.ErrUnexpectedEOF
-	}
-	switch string(tail[dec.InputOffset():]) {
-	case "":
-		return true
-	case "}":
-		// All but the newline: torn only if the line is otherwise sound.
-		_, _, reason := lr.check(append(bytes.Clone(whole), '\n'))
-		return reason == ""
-	}
-	return false
-}
-
-// readLine returns one line including its newline; the bytes after the
-// last newline with io.EOF; a *JournalError for a line over
-// MaxJournalLine; or the reader's error, matching ErrJournalRead.
-func (lr *lineReader) readLine() ([]byte, error) {
-	var line []byte
-	for {
-		chunk, err := lr.r.ReadSlice('\n')
-		line = append(line, chunk...)
-		if len(line) > MaxJournalLine {
-			return nil, lr.corrupt(fmt.Sprintf("line longer than %d bytes", MaxJournalLine))
-		}
-		switch {
-		case err == nil, err == io.EOF:
-			return line, err
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		}
-		return nil, fmt.Errorf("%w at line %d (byte %d): %w", ErrJournalRead, lr.seq+1, lr.off+int64(len(line)), err)
-	}
+	return line, err
 }
 
 // Verify reads a journal and checks every line: its form, its sequence
-// number, its hash and its link to the line before. It returns the head
-// of a sound journal, or a *JournalError naming the first bad line: any
-// changed byte, a removed line, swapped lines or a line over
-// MaxJournalLine match ErrCorruptJournal; a journal that ends partway
-// through a line, as a failed write leaves it, matches ErrTornJournal and
-// gives the Offset to truncate it at. An error from r is returned
-// wrapped, matching ErrJournalRead. A tail cut off exactly at a line
-// boundary leaves a sound, shorter journal: compare the head with one
-// stored elsewhere (Ledger.Head) to catch that.
-func Verify(r io.Reader) (Head, error) {
-	lr := newLineReader(r)
+// number, its hash (under its key, for a keyed line) and its link to the
+// line before. With keys non-nil every line must be signed with one of
+// them: a line written without the key, or forged with another, fails.
+// It returns the head of a sound journal, or a *JournalError naming the
+// first bad line: any changed byte, a removed line, swapped lines, a line
+// over MaxJournalLine or free text that does not match its hash match
+// ErrCorruptJournal; a journal that ends partway through a line, as a
+// failed write leaves it, matches ErrTornJournal and gives the Offset to
+// truncate it at. An error from r is returned wrapped, matching
+// ErrJournalRead. A tail cut off exactly at a line boundary leaves a
+// sound, shorter journal: compare the head with one stored elsewhere
+// (Ledger.Head) to catch that. Erased free text (EraseText) is not a
+// fault.
+func Verify(r io.Reader, keys coprod.Keyring) (Head, error) {
+	lr := newReader(r, keys)
 	for {
-		if _, err := lr.next(); err == io.EOF {
-			return Head{Seq: lr.seq, Hash: hex.EncodeToString(lr.prev[:])}, nil
+		if _, err := next(lr); err == io.EOF {
+			prev := lr.Prev()
+			return Head{Seq: lr.Seq(), Hash: hex.EncodeToString(prev[:])}, nil
 		} else if err != nil {
 			return Head{}, err
 		}
 	}
 }
 
-// Replay rebuilds a ledger from its journal, verifying every line and
-// running every record through the same validation as when it was first
-// recorded; the authorizer is not asked again, as authority was checked
-// when the record was made. The result has the same accounts, balances,
-// holds and idempotency memory, and continues the chain: with
+// Replay rebuilds a ledger from its journal, verifying every line (with
+// opts.Keys, if set, as Verify does) and running every record through the
+// same validation as when it was first recorded; the authorizer is not
+// asked again, as authority was checked when the record was made, and each
+// formal record carries its proof. The result has the same accounts,
+// balances, holds and idempotency memory, and continues the chain: with
 // opts.Journal set, new records are appended after the replayed head.
 // Replay refuses what Verify refuses, a torn last line included; use
-// Recover for a journal a failed write may have left torn.
+// Recover for a journal a failed write may have left torn. Free text that
+// was erased replays as empty.
 func Replay(r io.Reader, opts Options) (*Ledger, error) {
 	l, _, err := replay(r, opts, false)
 	return l, err
@@ -460,30 +221,46 @@ func Recover(r io.Reader, opts Options) (*Ledger, int64, error) {
 
 func replay(r io.Reader, opts Options, acceptTorn bool) (*Ledger, int64, error) {
 	l := New(opts)
-	lr := newLineReader(r)
+	lr := newReader(r, opts.Keys)
 	for {
-		env, err := lr.next()
+		line, err := next(lr)
 		var je *JournalError
 		switch {
 		case err == io.EOF:
-			return l, lr.off, nil
+			return l, lr.Offset(), nil
 		case acceptTorn && errors.As(err, &je) && je.Torn:
 			return l, je.Offset, nil
 		case err != nil:
 			return nil, 0, err
 		}
-		if err := l.replayRecord(env); err != nil {
-			return nil, 0, &JournalError{Line: env.Seq, Offset: lr.start, Reason: strings.TrimPrefix(err.Error(), prefix), Err: err}
+		if err := l.replayRecord(line); err != nil {
+			return nil, 0, &JournalError{Line: line.Seq, Offset: line.Start, Reason: strings.TrimPrefix(err.Error(), prefix), Err: err}
 		}
-		l.head = lr.prev
+		l.head = lr.Prev()
 	}
 }
 
-func (l *Ledger) replayRecord(env envelope) error {
+// EraseText copies a ledger journal from r to w with the free text of
+// line seq erased (memo, metadata, names and reasons: the fields that may
+// carry personal data), keeping the line's hash of it, so the chain still
+// verifies and replays, with that text empty. Other lines are copied byte
+// for byte. A ledger replayed from the result refuses a retry of the
+// erased record with its text as a different record.
+func EraseText(r io.Reader, w io.Writer, seq int) error {
+	if err := journal.Erase(r, w, seq, types); err != nil {
+		return fmt.Errorf("%sdecode journal: %w", prefix, err)
+	}
+	return nil
+}
+
+func (l *Ledger) replayRecord(env journal.Line) error {
 	dec := func(v any) error {
 		d := json.NewDecoder(bytes.NewReader(env.Record))
 		d.DisallowUnknownFields()
-		return d.Decode(v)
+		if err := d.Decode(v); err != nil {
+			return err
+		}
+		return mergeText(v, env.Text)
 	}
 	switch env.Type {
 	case recAccount:
@@ -498,6 +275,9 @@ func (l *Ledger) replayRecord(env envelope) error {
 	case recTransaction:
 		tx, err := decodeTransaction(env.Record)
 		if err != nil {
+			return err
+		}
+		if err := mergeText(&tx, env.Text); err != nil {
 			return err
 		}
 		if _, ok := l.txs[tx.ID]; ok {
@@ -566,11 +346,3 @@ func (l *Ledger) replayedAuthority(kind string, tx *Transaction) error {
 	return refuse(kind, tx.ID, ErrNotAuthorized, "a formal record with no proof of authority")
 }
 
-// parseSeq reads a canonical positive decimal: no sign, no leading zero.
-func parseSeq(b []byte) (int, bool) {
-	if len(b) == 0 || len(b) > 18 || b[0] == '0' {
-		return 0, false
-	}
-	n, err := strconv.Atoi(string(b))
-	return n, err == nil
-}

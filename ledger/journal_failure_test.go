@@ -128,7 +128,7 @@ func TestJournalFailureStopsTheLedger(t *testing.T) {
 				// The journal is sound, or torn right after the last
 				// record applied.
 				sound := int64(refJournal.Len())
-				head, err := ledger.Verify(bytes.NewReader(written))
+				head, err := ledger.Verify(bytes.NewReader(written), nil)
 				if int64(len(written)) == sound {
 					require.NoError(t, err, "a failure that wrote nothing leaves a sound journal")
 					assert.Equal(t, l.Head(), head)
@@ -155,7 +155,7 @@ func TestJournalFailureStopsTheLedger(t *testing.T) {
 				assert.Equal(t, written, journal.Bytes(), "Recover writes nothing")
 				journal.Truncate(int(n))
 				run(t, back, steps[failAt-1:])
-				head, err = ledger.Verify(bytes.NewReader(journal.Bytes()))
+				head, err = ledger.Verify(bytes.NewReader(journal.Bytes()), nil)
 				require.NoError(t, err)
 				assert.Equal(t, back.Head(), head)
 				whole, want := journaled(t)
@@ -264,7 +264,7 @@ func TestJournalFailureAfterTheWholeLine(t *testing.T) {
 	require.ErrorIs(t, err, ledger.ErrJournal)
 	require.ErrorIs(t, l.Err(), ledger.ErrJournalFailed)
 
-	head, err := ledger.Verify(bytes.NewReader(w.buf.Bytes()))
+	head, err := ledger.Verify(bytes.NewReader(w.buf.Bytes()), nil)
 	require.NoError(t, err)
 	assert.Equal(t, l.Head().Seq+1, head.Seq, "the line is in the journal")
 	back, err := ledger.Replay(bytes.NewReader(w.buf.Bytes()), ledger.Options{})
@@ -286,7 +286,7 @@ func TestTornTail(t *testing.T) {
 	for i, line := range lines {
 		for k := 1; k < len(line); k++ {
 			doc := append(bytes.Clone(journal[:off]), line[:k]...)
-			_, err := ledger.Verify(bytes.NewReader(doc))
+			_, err := ledger.Verify(bytes.NewReader(doc), nil)
 			var je *ledger.JournalError
 			require.ErrorAs(t, err, &je, "line %d cut after %d bytes", i+1, k)
 			require.True(t, je.Torn, "line %d cut after %d bytes: %v", i+1, k, err)
@@ -340,7 +340,7 @@ func TestTornTailOrCorrupt(t *testing.T) {
 		{"broken JSON in the record", cat(last[:bytes.Index(last, []byte(`"record":`))+9], []byte(`{"id":x`)), false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ledger.Verify(bytes.NewReader(tc.doc))
+			_, err := ledger.Verify(bytes.NewReader(tc.doc), nil)
 			var je *ledger.JournalError
 			require.ErrorAs(t, err, &je)
 			assert.Equal(t, len(lines), je.Line)
@@ -436,7 +436,7 @@ func TestJournalReaderFaults(t *testing.T) {
 				}
 			}
 			r := tc.r()
-			_, err := ledger.Verify(r)
+			_, err := ledger.Verify(r, nil)
 			check(err)
 			_, err = ledger.Replay(tc.r(), ledger.Options{})
 			check(err)

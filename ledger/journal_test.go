@@ -89,7 +89,7 @@ func journaled(t testing.TB) (*ledger.Ledger, []byte) {
 
 func TestReplayRebuildsTheLedger(t *testing.T) {
 	l, journal := journaled(t)
-	head, err := ledger.Verify(bytes.NewReader(journal))
+	head, err := ledger.Verify(bytes.NewReader(journal), nil)
 	require.NoError(t, err)
 	assert.Equal(t, l.Head(), head)
 	assert.Equal(t, len(accounts)+11, head.Seq, "10 accounts, 5 transactions, 3 holds, 3 resolutions")
@@ -113,7 +113,7 @@ func TestReplayRebuildsTheLedger(t *testing.T) {
 	_, err = back.Post(pay("more", "council-budget", "hub-cash", "5", ledger.Grant, officer, id("d"), day(2025, 10, 1)))
 	require.NoError(t, err)
 	whole := append(append([]byte{}, journal...), cont.Bytes()...)
-	head, err = ledger.Verify(bytes.NewReader(whole))
+	head, err = ledger.Verify(bytes.NewReader(whole), nil)
 	require.NoError(t, err)
 	assert.Equal(t, back.Head(), head)
 }
@@ -128,7 +128,7 @@ func TestVerifyFindsEveryChangedByte(t *testing.T) {
 		for _, flip := range []byte{0x01, 0x20} {
 			bad := bytes.Clone(journal)
 			bad[i] ^= flip
-			_, err := ledger.Verify(bytes.NewReader(bad))
+			_, err := ledger.Verify(bytes.NewReader(bad), nil)
 			var je *ledger.JournalError
 			if !errors.As(err, &je) {
 				t.Fatalf("byte %d ^ %#x (%q): not detected", i, flip, journal[i])
@@ -159,7 +159,7 @@ func TestVerifyFindsRemovedSwappedAndTruncatedLines(t *testing.T) {
 		"line duplicated":     {join(append(append([]string{}, lines[:4]...), lines[3:]...)), 5, ledger.ErrCorruptJournal},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := ledger.Verify(bytes.NewReader(tc.doc))
+			_, err := ledger.Verify(bytes.NewReader(tc.doc), nil)
 			var je *ledger.JournalError
 			require.True(t, errors.As(err, &je), "%v", err)
 			assert.Equal(t, tc.line, je.Line, je.Reason)
@@ -175,11 +175,11 @@ func TestVerifyFindsRemovedSwappedAndTruncatedLines(t *testing.T) {
 	// A tail cut at a line boundary is a sound shorter journal: the head
 	// tells.
 	short := join(lines[:len(lines)-1])
-	head, err := ledger.Verify(bytes.NewReader(short))
+	head, err := ledger.Verify(bytes.NewReader(short), nil)
 	require.NoError(t, err)
 	assert.Equal(t, len(lines)-1, head.Seq)
 
-	empty, err := ledger.Verify(bytes.NewReader(nil))
+	empty, err := ledger.Verify(bytes.NewReader(nil), nil)
 	require.NoError(t, err)
 	assert.Equal(t, 0, empty.Seq)
 }
@@ -233,7 +233,7 @@ func FuzzReplay(f *testing.F) {
 			if err != nil || n != je.Offset {
 				t.Fatalf("recover: %v, length %d, torn at %d", err, n, je.Offset)
 			}
-			head, err := ledger.Verify(bytes.NewReader(doc[:n]))
+			head, err := ledger.Verify(bytes.NewReader(doc[:n]), nil)
 			if err != nil || head != l.Head() {
 				t.Fatalf("recovered, but the complete lines verify as %v, %+v vs %+v", err, head, l.Head())
 			}
@@ -245,7 +245,7 @@ func FuzzReplay(f *testing.F) {
 			}
 			return
 		}
-		head, err := ledger.Verify(bytes.NewReader(doc))
+		head, err := ledger.Verify(bytes.NewReader(doc), nil)
 		if err != nil || head != l.Head() {
 			t.Fatalf("replayed, but verify says %v, %+v vs %+v", err, head, l.Head())
 		}

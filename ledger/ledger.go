@@ -58,6 +58,17 @@ type Options struct {
 	// ErrRecordedTimeBehind. Zero means DefaultMaxSkew; a negative value
 	// allows no step back at all.
 	MaxSkew time.Duration
+	// Key, if set, signs every journal line (HMAC-SHA-256): without the
+	// key nobody can append a line that verifies. Keys rotate: a new Key
+	// signs the lines after it, each line naming its key.
+	Key *coprod.JournalKey
+	// Keys, if set, are the keys Replay and Recover verify lines with:
+	// every line must be signed with one of them.
+	Keys coprod.Keyring
+	// Rand, if set, salts the hash of each line's free text, so that
+	// erased text cannot be recovered by guessing it against its hash
+	// (crypto/rand.Reader serves). Without it the hash is unsalted.
+	Rand io.Reader
 	// Location is where calendar periods (months, quarters, financial
 	// years) of cumulative limits begin and end; nil means UTC. A UK
 	// partnership gives Europe/London.

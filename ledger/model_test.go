@@ -1789,7 +1789,7 @@ func (r *runner) full(l *ledger.Ledger) error {
 // replayed ledger is the live one. Every other time the test carries on
 // with the replayed ledger, appending to the same journal.
 func (r *runner) roundTrip() error {
-	head, err := ledger.Verify(bytes.NewReader(r.journal.Bytes()))
+	head, err := ledger.Verify(bytes.NewReader(r.journal.Bytes()), nil)
 	if err != nil {
 		return fmt.Errorf("verify: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/coprod/coprod"
+	"github.com/coprod/coprod/internal/journal"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -32,8 +33,8 @@ func TestReplayRefusesWhatLiveRefuses(t *testing.T) {
 
 	// The sound journal: accounts, a grant of 900 against a cap of 1,000,
 	// its reversal's original, a hold, and the books closed through April.
-	var journal bytes.Buffer
-	live := New(Options{Journal: &journal})
+	var written bytes.Buffer
+	live := New(Options{Journal: &written})
 	for _, a := range []Account{
 		{ID: budget, Owner: council, Kind: Budget, Unit: coprod.GBP},
 		{ID: hubCash, Owner: hub, Kind: Cash, Unit: coprod.GBP},
@@ -61,7 +62,7 @@ func TestReplayRefusesWhatLiveRefuses(t *testing.T) {
 	require.NoError(t, err)
 	_, err = live.ClosePeriod(Closing{Through: at(5, 1), Recorded: at(5, 2), By: council})
 	require.NoError(t, err)
-	sound := bytes.Clone(journal.Bytes())
+	sound := bytes.Clone(written.Bytes())
 	_, err = Replay(bytes.NewReader(sound), Options{})
 	require.NoError(t, err, "the base journal replays")
 
@@ -178,9 +179,9 @@ func TestReplayRefusesWhatLiveRefuses(t *testing.T) {
 			typ, rec := tt.line()
 			var head [32]byte
 			copy(head[:], live.head[:])
-			line, _ := appendLine(nil, live.seq+1, head, typ, rec)
+			line, _ := journal.AppendLine(nil, live.seq+1, head, nil, typ, rec, nil)
 			j := append(bytes.Clone(sound), line...)
-			_, err := Verify(bytes.NewReader(j))
+			_, err := Verify(bytes.NewReader(j), nil)
 			require.NoError(t, err, "the line is correctly hashed: only replay can refuse it")
 			_, err = Replay(bytes.NewReader(j), tt.opts)
 			require.Error(t, err)

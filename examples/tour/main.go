@@ -91,7 +91,7 @@ func tour(w io.Writer) error {
 	_, err = l.Post(grant(32, "25000"))
 	fmt.Fprintf(w, "a grant of 25000: %s, over the transaction limit: %t\n", coprod.CodeOf(err), errors.Is(err, governance.ErrOverLimit))
 
-	head, err := ledger.Verify(bytes.NewReader(journal.Bytes()))
+	head, err := ledger.Verify(bytes.NewReader(journal.Bytes()), nil)
 	fmt.Fprintf(w, "journal: %d lines, verified: %t\n", head.Seq, err == nil)
 
 	// Check lists every accountability fault, with stable codes.

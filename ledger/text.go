@@ -1,0 +1,192 @@
+package ledger
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+
+	"github.com/coprod/coprod"
+	"github.com/coprod/coprod/internal/journal"
+)
+
+// The free text of ledger records (names, memos, metadata, reasons) may
+// carry personal data. The journal keeps it out of the chained record, as
+// a separate object chained only through its hash, so that one line's
+// text can be erased (EraseText) without breaking the chain. These are
+// the fields that go there.
+type (
+	transactionText struct {
+		Salt     string            `json:"salt,omitempty"`
+		Memo     string            `json:"memo,omitempty"`
+		Metadata map[string]string `json:"metadata,omitempty"`
+	}
+	accountText struct {
+		Salt string `json:"salt,omitempty"`
+		Name string `json:"name,omitempty"`
+	}
+	holdText struct {
+		Salt string `json:"salt,omitempty"`
+		Memo string `json:"memo,omitempty"`
+	}
+	resolutionText struct {
+		Salt   string `json:"salt,omitempty"`
+		Reason string `json:"reason,omitempty"`
+		Memo   string `json:"memo,omitempty"` // the capture's
+	}
+	closingText struct {
+		Salt   string `json:"salt,omitempty"`
+		Reason string `json:"reason,omitempty"`
+	}
+)
+
+// journalKey adapts the caller's key to the journal package's.
+func journalKey(k *coprod.JournalKey) *journal.Key {
+	if k == nil {
+		return nil
+	}
+	return &journal.Key{ID: k.ID, Secret: k.Secret}
+}
+
+// salt returns 16 random bytes from opts.Rand, in hex, or "" without one.
+// A salt keeps an erased text's hash from being matched by guessing the
+// text.
+func (l *Ledger) salt() (string, error) {
+	if l.opts.Rand == nil {
+		return "", nil
+	}
+	var b [16]byte
+	if _, err := io.ReadFull(l.opts.Rand, b[:]); err != nil {
+		return "", fmt.Errorf("salt: %w", err)
+	}
+	return hex.EncodeToString(b[:]), nil
+}
+
+// encodeRecord encodes a record for the journal: the record without its
+// free text, and the free text as its own object, or nil when it has none.
+func (l *Ledger) encodeRecord(record any) (rec, text []byte, err error) {
+	var t any
+	switch r := record.(type) {
+	case *Transaction:
+		if r.Memo == "" && len(r.Metadata) == 0 {
+			l.recBuf, err = appendTransaction(l.recBuf[:0], r)
+			return l.recBuf, nil, err
+		}
+		cp := *r
+		cp.Memo, cp.Metadata = "", nil
+		if l.recBuf, err = appendTransaction(l.recBuf[:0], &cp); err != nil {
+			return nil, nil, err
+		}
+		rec = l.recBuf
+		t = &transactionText{Memo: r.Memo, Metadata: r.Metadata}
+	case Account:
+		if r.Name != "" {
+			t = &accountText{Name: r.Name}
+			r.Name = ""
+		}
+		rec, err = json.Marshal(r)
+	case Hold:
+		if r.Memo != "" {
+			t = &holdText{Memo: r.Memo}
+			r.Memo = ""
+		}
+		rec, err = json.Marshal(r)
+	case HoldResolution:
+		memo := ""
+		if r.Transaction != nil && r.Transaction.Memo != "" {
+			cp := *r.Transaction
+			memo, cp.Memo = cp.Memo, ""
+			r.Transaction = &cp
+		}
+		if r.Reason != "" || memo != "" {
+			t = &resolutionText{Reason: r.Reason, Memo: memo}
+			r.Reason = ""
+		}
+		rec, err = json.Marshal(r)
+	case Closing:
+		if r.Reason != "" {
+			t = &closingText{Reason: r.Reason}
+			r.Reason = ""
+		}
+		rec, err = json.Marshal(r)
+	default:
+		return nil, nil, fmt.Errorf("no journal form for %T", record)
+	}
+	if err != nil || t == nil {
+		return rec, nil, err
+	}
+	salt, err := l.salt()
+	if err != nil {
+		return nil, nil, err
+	}
+	switch v := t.(type) {
+	case *transactionText:
+		v.Salt = salt
+	case *accountText:
+		v.Salt = salt
+	case *holdText:
+		v.Salt = salt
+	case *resolutionText:
+		v.Salt = salt
+	case *closingText:
+		v.Salt = salt
+	}
+	text, err = json.Marshal(t)
+	return rec, text, err
+}
+
+// mergeText puts a journal line's free text back into its decoded record.
+// A line without text (none, or erased) leaves the record as it is.
+func mergeText(v any, text []byte) error {
+	if text == nil {
+		return nil
+	}
+	dec := func(t any) error {
+		d := json.NewDecoder(bytes.NewReader(text))
+		d.DisallowUnknownFields()
+		if err := d.Decode(t); err != nil {
+			return fmt.Errorf("free text: %w", err)
+		}
+		return nil
+	}
+	switch r := v.(type) {
+	case *Transaction:
+		var t transactionText
+		if err := dec(&t); err != nil {
+			return err
+		}
+		r.Memo, r.Metadata = t.Memo, maps.Clone(t.Metadata)
+	case *Account:
+		var t accountText
+		if err := dec(&t); err != nil {
+			return err
+		}
+		r.Name = t.Name
+	case *Hold:
+		var t holdText
+		if err := dec(&t); err != nil {
+			return err
+		}
+		r.Memo = t.Memo
+	case *HoldResolution:
+		var t resolutionText
+		if err := dec(&t); err != nil {
+			return err
+		}
+		r.Reason = t.Reason
+		if r.Transaction != nil {
+			r.Transaction.Memo = t.Memo
+		}
+	case *Closing:
+		var t closingText
+		if err := dec(&t); err != nil {
+			return err
+		}
+		r.Reason = t.Reason
+	default:
+		return fmt.Errorf("free text for %T", v)
+	}
+	return nil
+}
