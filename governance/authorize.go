@@ -204,8 +204,11 @@ func truncate(s string) string {
 // req.Effective, if set), is not revoked by then, has not had the
 // requested scope reassumed, admits the amount under its transaction limit
 // and, given req.Usage, under its cumulative limit for the period
-// containing at; a delegated path never reaches a reserved matter, and
-// every payer holds a link on it. An amount in another unit than a limit
+// containing at; a delegated path never reaches a reserved matter, nor
+// passes the threshold of a matter reserved above an amount
+// (RESERVED_ABOVE_THRESHOLD: only the mandate's holder, on a path of the
+// mandate alone, acts above it; Reservation says what the amount is
+// compared with), and every payer holds a link on it. An amount in another unit than a limit
 // or threshold on the path is refused (UNIT_MISMATCH): every comparison
 // that cannot be made denies. Revoking or expiring a link breaks only the
 // paths through it: another valid path still authorises.
@@ -487,6 +490,9 @@ func (e *evaluation) pathOK(leaf *link, excluded coprod.PartyID) (ok, joint, wai
 				return false, false, false
 			}
 		}
+		if aboveReserved(leaf.root, req.Scope, amount) {
+			return false, false, false
+		}
 	}
 	return true, joint, false
 }
@@ -549,6 +555,7 @@ func (e *evaluation) pathReasons(leaf *link, out *reasonSet) (joint *link) {
 					fail(l, CodeReservedMatter, "%s is reserved to the holder of mandate %s", res, l.ID)
 				}
 			}
+			e.reservationReasons(l, out)
 		}
 		if !amount.IsSet() {
 			continue

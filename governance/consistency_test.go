@@ -18,7 +18,7 @@ func TestFastPathAgreesWithReasons(t *testing.T) {
 	scopes := []Scope{"c", "c/m", "c/m/i", "c/m/i/s", "c/m/f", "c/h"}
 	day := func(n int) time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n) }
 	gbp := func(n int) coprod.Amount { return coprod.MustParseAmount(fmt.Sprint(n), coprod.GBP) }
-	checked, deep := 0, 0
+	checked, deep, thresholds := 0, 0, 0
 	for round := range 50 {
 		r := NewRegister()
 		var parties []coprod.PartyID
@@ -34,8 +34,15 @@ func TestFastPathAgreesWithReasons(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		must(r.AddMandate(Mandate{ID: uuid.New(), Holder: parties[0], Scope: "c", TransactionLimit: gbp(1000), CumulativeLimit: gbp(5000),
-			JointThreshold: gbp(800), Window: coprod.Window{NotBefore: day(0), Expires: day(400)}, MaxDepth: 6}))
+		m := Mandate{ID: uuid.New(), Holder: parties[0], Scope: "c", TransactionLimit: gbp(1000), CumulativeLimit: gbp(5000),
+			JointThreshold: gbp(800), Window: coprod.Window{NotBefore: day(0), Expires: day(400)}, MaxDepth: 6}
+		if round%2 == 1 {
+			// Matters reserved above a threshold, which delegations may
+			// carry: every other round, so that paths without them are
+			// compared too.
+			m.ReservedAbove = []Reservation{{Scope: "c/m/i", Above: gbp(300)}, {Scope: "c/h", Above: gbp(600)}, {Scope: "c/m/i/s", Above: gbp(100)}}
+		}
+		must(r.AddMandate(m))
 		// Random children: most attempts are refused; the register keeps
 		// only valid ones, which is what the fast path relies on.
 		for range 150 {
@@ -111,6 +118,9 @@ func TestFastPathAgreesWithReasons(t *testing.T) {
 				t.Fatalf("round %d: joint fast=%t slow=%v", round, fastJoint, joint)
 			}
 			checked++
+			if l.depth > 1 && aboveReserved(l.root, req.Scope, req.Amount) {
+				thresholds++
+			}
 			if l.depth >= 3 {
 				deep++
 			}
@@ -118,6 +128,9 @@ func TestFastPathAgreesWithReasons(t *testing.T) {
 	}
 	if deep < 100 {
 		t.Fatalf("only %d comparisons on paths of depth 3 or more", deep)
+	}
+	if thresholds < 100 {
+		t.Fatalf("only %d comparisons on delegated paths above a reserved threshold", thresholds)
 	}
 	if checked < 1000 {
 		t.Fatalf("only %d comparisons made", checked)

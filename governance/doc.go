@@ -12,7 +12,11 @@
 //
 // A [Mandate] is a root authority held by a party: a statutory duty or a
 // board resolution, with a [Scope] and optional limits. Matters it lists as
-// reserved can never be delegated. A [Delegation] passes part of a
+// reserved can never be delegated. Matters it reserves above an amount (a
+// [Reservation]: "contract awards above £50,000 are reserved to the board")
+// can be, but only the holder, acting on the mandate itself, decides them
+// above the threshold; the threshold is compared with the commitment's whole
+// value, not with each payment under it. A [Delegation] passes part of a
 // mandate's (or another delegation's) authority to another party, with its
 // own scope, per-transaction limit, cumulative limit per [Period],
 // joint-authorisation threshold, validity window and remaining
@@ -69,7 +73,9 @@
 // activity with no Accountable, a community party only ever consulted,
 // a chain broken by a revocation) is reported by [Register.Check], each
 // [Finding] with a stable [Code], a [Severity], the subjects' IDs and one
-// line of reason.
+// line of reason. [Register.CheckAwards] adds what only the awards can show,
+// given by the caller (a ledger yields them): awards split to stay under a
+// reserved threshold.
 //
 // # Concurrency
 //

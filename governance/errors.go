@@ -211,7 +211,7 @@ var sentinels = [...]*codedError{
 	ErrReassumed, ErrNotYetValid, ErrExpired, ErrOverLimit, ErrOverCumulative,
 	ErrUsageUnavailable, ErrJointRequired, ErrSelfApproval, ErrDuplicateSignatory,
 	ErrApproverNoAuthority, ErrConflictOfInterest, ErrApproverConflict,
-	ErrForeignAccount, ErrSelfPayment, ErrNotEntitled,
+	ErrForeignAccount, ErrSelfPayment, ErrNotEntitled, ErrReservedAbove,
 }
 
 func sentinelFor(c Code) error {

@@ -10,9 +10,16 @@ import (
 	"github.com/coprod/coprod"
 )
 
-// Schema is the schema version written on, and required of, a register
-// document.
-const Schema = "coprod.governance/v1"
+// Schema is the schema version written on a register document. Version 2
+// added Mandate.ReservedAbove: a version 1 reader would ignore the field
+// and authorise what the scheme reserves, so the version was raised to
+// make such a reader refuse the document rather than misread it.
+const Schema = "coprod.governance/v2"
+
+// SchemaV1 is the earlier schema version, still decoded: a version 1
+// document is a version 2 document with no reservations above a
+// threshold, and one that carries any is refused with ErrSchema.
+const SchemaV1 = "coprod.governance/v1"
 
 type document struct {
 	Schema        string         `json:"schema"`
@@ -67,8 +74,15 @@ func (r *Register) UnmarshalJSON(b []byte) error {
 	if err := decodeStrict(b, &doc); err != nil {
 		return wrap("decode register", err)
 	}
-	if doc.Schema != Schema {
+	if doc.Schema != Schema && doc.Schema != SchemaV1 {
 		return wrap("decode register", wrapf(ErrSchema, "%.40q, want %q", doc.Schema, Schema))
+	}
+	if doc.Schema == SchemaV1 {
+		for _, m := range doc.Mandates {
+			if len(m.ReservedAbove) > 0 {
+				return wrap("decode register", wrapf(ErrSchema, "%q has no reservations above a threshold (mandate %s)", SchemaV1, m.ID))
+			}
+		}
 	}
 	fresh, err := build(doc)
 	if err != nil {

@@ -18,7 +18,8 @@ const (
 	// MaxHeldPerParty bounds the mandates and delegations one party may
 	// hold, which bounds the work of one Authorize.
 	MaxHeldPerParty = 1024
-	// MaxReserved bounds the reserved matters of one mandate.
+	// MaxReserved bounds the reserved matters of one mandate, outright
+	// and above a threshold together.
 	MaxReserved = 32
 	// MaxRoleParties bounds the parties in one RACI role of an activity.
 	MaxRoleParties = 64
@@ -34,7 +35,8 @@ const (
 // Mandate is a root authority held by a party: a statutory duty or a board
 // resolution. Every delegation chain starts at one. Matters listed as
 // Reserved lie inside Scope but can never be delegated: only the holder
-// acts on them.
+// acts on them. Matters listed in ReservedAbove may be delegated, but only
+// the holder acts on them above their threshold (see Reservation).
 //
 // The zero values of the optional fields mean "not set": a zero limit
 // Amount is no limit, a zero Window is always valid.
@@ -45,6 +47,9 @@ type Mandate struct {
 	// Basis names the duty or resolution, e.g. "Care Act 2014 s.1".
 	Basis    string  `json:"basis"`
 	Reserved []Scope `json:"reserved,omitempty"`
+	// ReservedAbove reserves matters above an amount. Reserved and
+	// ReservedAbove together hold at most MaxReserved matters.
+	ReservedAbove []Reservation `json:"reserved_above,omitempty"`
 	// TransactionLimit caps one transaction.
 	TransactionLimit coprod.Amount `json:"transaction_limit"`
 	// CumulativeLimit caps spending per Period.

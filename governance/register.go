@@ -70,6 +70,8 @@ type link struct {
 	window   coprod.Window
 	reserved []Scope // root only
 
+	reservedAbove []Reservation // root only
+
 	mandate    *Mandate
 	delegation *Delegation
 
@@ -182,6 +184,9 @@ func (r *Register) AddMandate(m Mandate) error {
 			return refuse("mandate", m.ID, ErrInvalidRecord, "reserved matter %s lies outside scope %s", res, m.Scope)
 		}
 	}
+	if err := checkReservations(&m); err != nil {
+		return err
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.init()
@@ -195,6 +200,7 @@ func (r *Register) AddMandate(m Mandate) error {
 		return err
 	}
 	m.Reserved = slices.Clone(m.Reserved)
+	m.ReservedAbove = slices.Clone(m.ReservedAbove)
 	l := &link{
 		Link:     Link{Kind: KindMandate, ID: m.ID, To: m.Holder},
 		Scope:    m.Scope,
@@ -205,6 +211,8 @@ func (r *Register) AddMandate(m Mandate) error {
 		joint: m.JointThreshold, window: m.Window,
 		reserved: m.Reserved,
 		mandate:  &m,
+
+		reservedAbove: m.ReservedAbove,
 	}
 	l.root = l
 	r.store(l)
@@ -506,6 +514,7 @@ func (r *Register) linkSnapshot() []*link {
 
 func cloneMandate(m Mandate) Mandate {
 	m.Reserved = slices.Clone(m.Reserved)
+	m.ReservedAbove = slices.Clone(m.ReservedAbove)
 	return m
 }
 

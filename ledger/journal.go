@@ -345,4 +345,3 @@ func (l *Ledger) replayedAuthority(kind string, tx *Transaction) error {
 	}
 	return refuse(kind, tx.ID, ErrNotAuthorized, "a formal record with no proof of authority")
 }
-
