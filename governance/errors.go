@@ -211,6 +211,7 @@ var sentinels = [...]*codedError{
 	ErrUsageUnavailable, ErrJointRequired, ErrSelfApproval, ErrDuplicateSignatory,
 	ErrApproverNoAuthority, ErrConflictOfInterest, ErrApproverConflict,
 	ErrForeignAccount, ErrSelfPayment, ErrNotEntitled,
+	ErrNotIndividual, ErrNotOrganisation, ErrUnknownActing,
 }
 
 func sentinelFor(c Code) error {
