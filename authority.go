@@ -67,9 +67,32 @@ type Prior struct {
 // mandate or delegation, each link with the cumulative limit it carries.
 // A ledger keeps it with the record and journals it, so an auditor can see
 // on what authority each payment was made, and counts spending against
-// each limit on it. The zero Proof (no path) is a discretionary record's.
+// each limit on it. A discretionary record's proof has no path: it is the
+// zero Proof, or, when it spends the money of an organisation its decider
+// acts for, carries only Acting.
 type Proof struct {
 	Path []ProofLink `json:"path"`
+	// Acting lists, for each payer who holds no link on Path, the record
+	// that made its money spendable: a person deciding, or holding a link
+	// on the path, acts for the payer at the recorded time. A
+	// discretionary record spending an organisation's money carries only
+	// these. Empty when every payer is on the path or is the decider.
+	Acting []ProofActing `json:"acting,omitempty"`
+}
+
+// ProofActing is one acting-for record a proof relies on: Person (the
+// decider, or a holder of a link on the proof path) acts for For, whose
+// money the record spends, under the authority's record ID.
+type ProofActing struct {
+	ID     uuid.UUID `json:"id"`
+	Person PartyID   `json:"person"`
+	For    PartyID   `json:"for"`
+}
+
+// Empty reports whether the proof records nothing: a discretionary
+// record that spends only its decider's own money.
+func (p *Proof) Empty() bool {
+	return p == nil || (len(p.Path) == 0 && len(p.Acting) == 0)
 }
 
 // Leaf returns the last link of the path, the decider's own, and false for

@@ -53,8 +53,10 @@ type Request struct {
 	// signatory.
 	Beneficiaries []coprod.PartyID
 	// Payers are the parties whose money the action spends. Each must hold
-	// a link on the proof path: nobody spends another party's money on
-	// authority that party never gave.
+	// a link on the proof path, or be an organisation that a holder of a
+	// link on it (the actor included) acts for at the time of the decision
+	// (see ActingFor): nobody spends another party's money on authority
+	// that party never gave.
 	Payers []coprod.PartyID
 	// Approvers are co-signatories. Above a joint-authorisation threshold,
 	// and for a payment to the requester, at least one must be authorised
@@ -208,7 +210,8 @@ func truncate(s string) string {
 // passes the threshold of a matter reserved above an amount
 // (RESERVED_ABOVE_THRESHOLD: only the mandate's holder, on a path of the
 // mandate alone, acts above it; Reservation says what the amount is
-// compared with), and every payer holds a link on it. An amount in another unit than a limit
+// compared with), and every payer holds a link on it (or is an
+// organisation a holder of one acts for at at). An amount in another unit than a limit
 // or threshold on the path is refused (UNIT_MISMATCH): every comparison
 // that cannot be made denies. Revoking or expiring a link breaks only the
 // paths through it: another valid path still authorises.
@@ -497,11 +500,12 @@ func (e *evaluation) pathOK(leaf *link, excluded coprod.PartyID) (ok, joint, wai
 	return true, joint, false
 }
 
-// payersOnPath reports whether every payer holds a link on the path; the
+// payersOnPath reports whether every payer holds a link on the path, or
+// is an organisation a holder on it acts for at the recorded time; the
 // count in pathOK is only a fast pre-check (a party may hold two links).
 func (e *evaluation) payersOnPath(leaf *link) bool {
 	for _, p := range e.req.Payers {
-		if !onPath(leaf, p) {
+		if ok, _ := e.r.payerCovered(leaf, p, e.at); !ok {
 			return false
 		}
 	}
@@ -581,9 +585,9 @@ func (e *evaluation) pathReasons(leaf *link, out *reasonSet) (joint *link) {
 		}
 	}
 	for _, p := range req.Payers {
-		if !onPath(leaf, p) {
+		if ok, _ := e.r.payerCovered(leaf, p, at); !ok {
 			out.add(Reason{Code: CodeForeignAccount, Link: leaf.ID, Party: p,
-				Message: fmt.Sprintf("the money is %s's, who holds no link on the path through %s %s", e.r.partyName(p), leaf.Kind, leaf.ID)})
+				Message: fmt.Sprintf("the money is %s's, who holds no link on the path through %s %s and whom no holder on it acts for", e.r.partyName(p), leaf.Kind, leaf.ID)})
 		}
 	}
 	return joint

@@ -71,8 +71,8 @@ type Finding struct {
 const ReportSchema = "coprod.governance.report/v1"
 
 // Report lists every finding on the register at one time, most serious
-// first and otherwise ordered by code and subjects, so that equal registers
-// give equal reports.
+// first and otherwise ordered by code, subjects and reason, so that equal
+// registers give equal reports.
 type Report struct {
 	Schema   string    `json:"schema"`
 	At       time.Time `json:"at"`
@@ -121,8 +121,11 @@ func (r Report) String() string {
 // expiry, children left wider than a parent by a reassumption, RACI faults,
 // accountable or responsible parties without authority, reserved matters
 // in other hands, self-approval, conflicts of interest without recusal,
-// key-person dependency, community parties without decision rights, and
-// links about to expire.
+// key-person dependency (through an activity's roles or a sole holding,
+// cleared only by a deputy with valid authority), deputies without
+// authority, authority held personally by someone acting for an
+// organisation, community parties without decision rights, and links
+// about to expire.
 func (r *Register) Check(at time.Time) Report {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
@@ -132,6 +135,8 @@ func (r *Register) Check(at time.Time) Report {
 	c.activities()
 	c.interests()
 	c.community()
+	c.heldPersonally()
+	c.holdings()
 	slices.SortFunc(c.findings, func(a, b Finding) int {
 		return cmp.Or(
 			cmp.Compare(a.Severity.rank(), b.Severity.rank()),
@@ -139,6 +144,9 @@ func (r *Register) Check(at time.Time) Report {
 			// Bytewise, the same order as their text: lowercase hex digits
 			// and dashes in fixed places sort as the bytes they encode.
 			slices.CompareFunc(a.Subjects, b.Subjects, func(x, y uuid.UUID) int { return bytes.Compare(x[:], y[:]) }),
+			// Two findings on the same subjects (an activity resting on one
+			// dead link through two roles) differ in their reason.
+			cmp.Compare(a.Reason, b.Reason),
 		)
 	})
 	return Report{Schema: ReportSchema, At: at, Findings: c.findings}
@@ -161,6 +169,8 @@ type checker struct {
 	recusals map[uuid.UUID][]*Recusal
 	// matters is scratch space for reserved matters found.
 	matters []reservedMatter
+	// persons indexes acting-for records and live links by scope.
+	persons personIndex
 }
 
 // index builds the checker's indexes.
@@ -191,6 +201,7 @@ func (c *checker) index() {
 		rec := &c.r.recusals[i]
 		c.recusals[rec.Interest] = append(c.recusals[rec.Interest], rec)
 	}
+	c.indexPersons()
 }
 
 func (c *checker) add(code Code, sev Severity, reason string, subjects ...uuid.UUID) {
@@ -334,26 +345,6 @@ func (c *checker) checkReserved(a *Activity, accountable coprod.PartyID) {
 			c.add(CodeReservedMatter, SeverityError,
 				fmt.Sprintf("%q touches %s, reserved to %s, but %s is Accountable", a.Name, m.scope, c.r.partyName(l.To), c.r.partyName(accountable)),
 				a.ID, l.ID)
-		}
-	}
-}
-
-// keyPerson reports an activity whose Responsible or Accountable role rests
-// on one named individual with no deputy.
-func (c *checker) keyPerson(a *Activity) {
-	if len(a.Deputies) > 0 {
-		return
-	}
-	seen := map[coprod.PartyID]bool{}
-	for _, role := range [][]coprod.PartyID{a.Responsible, a.Accountable} {
-		if len(role) != 1 || seen[role[0]] {
-			continue
-		}
-		p := role[0]
-		seen[p] = true
-		if c.r.parties[p].Sector == coprod.Individual {
-			c.add(CodeKeyPerson, SeverityWarning,
-				fmt.Sprintf("%q rests on %s alone, with no deputy", a.Name, c.r.partyName(p)), a.ID, p)
 		}
 	}
 }

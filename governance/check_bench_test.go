@@ -7,6 +7,7 @@ import (
 	"github.com/coprod/coprod"
 	"github.com/coprod/coprod/governance"
 	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
 )
 
 // linksPerGroup is the number of mandates and delegations in one group of
@@ -108,21 +109,82 @@ func scaleRegister(tb testing.TB, links int) *governance.Register {
 	return r
 }
 
+// withActing adds to each group of a scaleRegister of links people acting
+// for organisations: each of the five people acts for an organisation (and
+// the first also for the hub), holds a delegation from the hub personally,
+// alone, and is named deputy, without authority, on an outreach activity.
+// Every person rule of Check has work to do.
+func withActing(tb testing.TB, r *governance.Register, links int) {
+	tb.Helper()
+	must := func(err error) {
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	long := coprod.Window{NotBefore: date(2025, 1, 1), Expires: date(2028, 1, 1)}
+	for g := range links / linksPerGroup {
+		pid := func(kind string, i int) uuid.UUID { return id(fmt.Sprintf("g%d-%s-%d", g, kind, i)) }
+		root := fmt.Sprintf("commission/g%d", g)
+		must(r.ActFor(governance.ActingFor{ID: pid("acting-hub", 0), Person: pid("person", 0), For: pid("hub", 0), Role: governance.RoleDirector, Window: long}))
+		for i := range 5 {
+			must(r.ActFor(governance.ActingFor{ID: pid("acting", i), Person: pid("person", i), For: pid("org", i), Role: governance.RoleTrustee, Window: long}))
+			must(r.Delegate(governance.Delegation{ID: pid("personal", i), Parent: pid("area", i+1), From: pid("hub", 0), To: pid("person", i),
+				Scope: sc(fmt.Sprintf("%s/area-%d/personal", root, i+1)), Instrument: "Letter", Window: long}))
+			must(r.ReviseActivity(governance.Activity{ID: pid("outreach", i), Name: fmt.Sprintf("Outreach %d-%d", g, i),
+				Scope: sc(fmt.Sprintf("%s/area-%d/service-9", root, i)), Responsible: []uuid.UUID{pid("person", i)}, Accountable: []uuid.UUID{pid("hub", 0)},
+				Deputies: []uuid.UUID{pid("person", (i+1)%5)}}))
+		}
+	}
+}
+
 // BenchmarkCheckScale measures Check on registers of growing size, to
-// show that its cost grows linearly with the register.
+// show that its cost grows linearly with the register: without and with
+// people acting for organisations (acting=true adds, per hundred links,
+// six acting-for records, five personal delegations and five deputies).
 func BenchmarkCheckScale(b *testing.B) {
 	for _, links := range []int{25_000, 50_000, 100_000} {
-		r := scaleRegister(b, links)
-		if r.Len() != links {
-			b.Fatalf("setup: %d links, want %d", r.Len(), links)
-		}
-		b.Run(fmt.Sprintf("links=%d", links), func(b *testing.B) {
-			b.ReportAllocs()
-			var findings int
-			for b.Loop() {
-				findings = len(r.Check(checkAt).Findings)
+		for _, acting := range []bool{false, true} {
+			r := scaleRegister(b, links)
+			if r.Len() != links {
+				b.Fatalf("setup: %d links, want %d", r.Len(), links)
 			}
-			b.ReportMetric(float64(findings), "findings")
-		})
+			name := fmt.Sprintf("links=%d", links)
+			if acting {
+				withActing(b, r, links)
+				name += "/acting=true"
+			}
+			b.Run(name, func(b *testing.B) {
+				b.ReportAllocs()
+				var findings int
+				for b.Loop() {
+					findings = len(r.Check(checkAt).Findings)
+				}
+				b.ReportMetric(float64(findings), "findings")
+			})
+		}
 	}
+}
+
+// TestCheckScaleActingFindings holds the benchmark's register to what it
+// claims: in one group, each person rule reports.
+func TestCheckScaleActingFindings(t *testing.T) {
+	r := scaleRegister(t, linksPerGroup)
+	before := r.Check(checkAt)
+	withActing(t, r, linksPerGroup)
+	rep := r.Check(checkAt)
+	count := func(rep governance.Report, c governance.Code) int {
+		n := 0
+		for _, f := range rep.Findings {
+			if f.Code == c {
+				n++
+			}
+		}
+		return n
+	}
+	// Person 0 acts for the hub, which delegated to them: only four are
+	// held personally.
+	assert.Equal(t, 4, count(rep, governance.CodeHeldPersonally))
+	assert.Equal(t, 5, count(rep, governance.CodeKeyPersonHolding))
+	assert.Equal(t, 5, count(rep, governance.CodeDeputyNoAuthority))
+	assert.Equal(t, count(before, governance.CodeKeyPerson), count(rep, governance.CodeKeyPerson), "deputies without authority clear nothing")
 }

@@ -69,10 +69,29 @@ func TestCheckSpecifics(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []any{id("users"), id("church")}, who)
 
-	// The activity with a deputy is not a key-person dependency.
+	// The activity's deputy holds no authority for its scope, so cannot
+	// step in: the activity still rests on the officer alone, and the
+	// deputy is a finding of its own. (A deputy with authority clears it:
+	// TestCheckPersons.)
+	var grants []any
 	for _, f := range find(governance.CodeKeyPerson) {
-		assert.NotEqual(t, id("a-grants"), f.Subjects[0])
+		if f.Subjects[0] == id("a-grants") {
+			grants = append(grants, f.Subjects[1])
+		}
 	}
+	assert.Equal(t, []any{id("officer")}, grants)
+	deputies := find(governance.CodeDeputyNoAuthority)
+	require.Len(t, deputies, 1)
+	assert.Equal(t, []uuid.UUID{id("a-grants"), id("director")}, deputies[0].Subjects)
+
+	// The director holds outreach personally, though acting for the hub;
+	// the officer holds what the council, which they act for, delegated.
+	personal := find(governance.CodeHeldPersonally)
+	require.Len(t, personal, 1)
+	assert.Equal(t, []uuid.UUID{id("d-director"), id("director"), id("act-director")}, personal[0].Subjects)
+	holding := find(governance.CodeKeyPersonHolding)
+	require.Len(t, holding, 1)
+	assert.Equal(t, []uuid.UUID{id("d-director"), id("director")}, holding[0].Subjects)
 
 	// Before the revocation and reassumption, those findings are absent.
 	early := r.Check(date(2025, 10, 1))

@@ -29,6 +29,13 @@
 // [Interest] and [Recusal] records form the register of interests. Parties
 // are [coprod.Party] values.
 //
+// People act for organisations: an [ActingFor] record says that a named
+// individual acts for an organisation as its director, officer, champion
+// or trustee within a window, until an [ActingEnd]. Authority delegated to
+// such a person rather than to the body they act for rests on them and
+// leaves with them; Check says so. They may spend the body's money where
+// their authority allows.
+//
 // Scopes are segment-aware paths: "commission/mental-health/iapt" lies
 // inside "commission/mental-health"; "commission/mental" does not cover
 // "commission/mental-health".
@@ -61,7 +68,9 @@
 // lock, as it commits, so that checking and committing are one step; the
 // ledger package documents the time rule and the subtree rule. A record
 // is authorised at its recorded time and its effective time; it may spend
-// only the money of parties on its proof path; a decider who gains needs
+// only the money of parties on its proof path, or of an organisation that
+// a holder on it (the decider included) acts for at the recorded time, and
+// the proof names that acting-for record; a decider who gains needs
 // an independent second signatory; a correction (reversal, capture, void)
 // is decided by the earlier record's decider, a holder above them, or a
 // successor in the same post.
@@ -89,7 +98,7 @@
 //
 // No caller code runs while the register holds its lock. The iterators
 // ([Register.Parties], [Register.Mandates], [Register.Delegations],
-// [Register.Activities], [Register.Interests]) yield the records present
+// [Register.Activities], [Register.Interests], [Register.ActingFor]) yield the records present
 // when iteration starts and release the lock before the loop body runs,
 // so a body may read the register again or record into it. (Go's
 // sync.RWMutex is not reentrant: a body run under the read lock would

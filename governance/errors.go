@@ -212,6 +212,7 @@ var sentinels = [...]*codedError{
 	ErrUsageUnavailable, ErrJointRequired, ErrSelfApproval, ErrDuplicateSignatory,
 	ErrApproverNoAuthority, ErrConflictOfInterest, ErrApproverConflict,
 	ErrForeignAccount, ErrSelfPayment, ErrNotEntitled, ErrReservedAbove,
+	ErrNotIndividual, ErrNotOrganisation, ErrUnknownActing,
 }
 
 func sentinelFor(c Code) error {

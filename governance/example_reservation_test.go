@@ -72,6 +72,7 @@ func ExampleReservation() {
 	// Contracts Officer, 250000.00 GBP: allowed=false
 	//   RESERVED_ABOVE_THRESHOLD: 250000.00 GBP is above 50000.00 GBP: commission/contracts/award above it is reserved to Council Board, holder of mandate 00000000-0000-4000-8000-0000000000c1 (Scheme of reservation s.2.3)
 	// Council Board, 250000.00 GBP: allowed=true
-	// governance check at 2025-10-01T00:00:00Z: 0 errors, 1 warnings, 0 notes
+	// governance check at 2025-10-01T00:00:00Z: 0 errors, 2 warnings, 0 notes
+	// warning KEY_PERSON_HOLDING: authority for commission/contracts rests on Contracts Officer alone: no deputy holds it
 	// warning SPLIT_BELOW_RESERVATION: 3 awards to Temple in commission/contracts/award, each at most 50000.00 GBP, total 60000.00 GBP: above the threshold reserved to Council Board (Scheme of reservation s.2.3)
 }

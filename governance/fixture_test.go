@@ -83,6 +83,22 @@ func fixture(t testing.TB) *governance.Register {
 		TransactionLimit: gbp("5000"), JointThreshold: gbp("5000"),
 		Window: coprod.Window{NotBefore: date(2025, 9, 1), Expires: date(2027, 4, 1)},
 	}))
+	// The council delegates outreach to the hub's director personally,
+	// not to the hub: authority held personally, and by one person alone.
+	must(r.Delegate(governance.Delegation{
+		ID: id("d-director"), Parent: id("m-council"), From: id("council"), To: id("director"),
+		Scope: sc("commission/outreach"), Instrument: "Letter to the director",
+		TransactionLimit: gbp("5000"), JointThreshold: gbp("5000"),
+		Window: coprod.Window{NotBefore: date(2025, 4, 1), Expires: date(2027, 4, 1)},
+	}))
+	must(r.ActFor(governance.ActingFor{ID: id("act-director"), Person: id("director"), For: id("hub"), Role: governance.RoleDirector,
+		Window: coprod.Window{NotBefore: date(2020, 1, 1)}}))
+	// The officer acts for the council, which delegated to them: its own
+	// scheme of delegation, not authority held personally.
+	must(r.ActFor(governance.ActingFor{ID: id("act-officer"), Person: id("officer"), For: id("council"), Role: governance.RoleOfficer}))
+	must(r.ActFor(governance.ActingFor{ID: id("act-cabinet"), Person: id("cabinet"), For: id("council"), Role: governance.RoleChampion,
+		Window: coprod.Window{NotBefore: date(2025, 1, 1), Expires: date(2027, 1, 1)}}))
+	must(r.EndActing(governance.ActingEnd{ActingFor: id("act-cabinet"), At: date(2026, 5, 1), Reason: "moved to another portfolio"}))
 	must(r.Revoke(governance.Revocation{Link: id("d-officer"), By: id("council"), At: date(2026, 3, 1), Reason: "officer moved on"}))
 	must(r.Reassume(governance.Reassumption{Link: id("d-hub"), By: id("council"), Scope: sc("commission/mental-health/iapt"), At: date(2026, 5, 1), Reason: "contract re-let in house"}))
 

@@ -221,7 +221,7 @@ func TestIteratorsYieldTheStateWhenIterationStarts(t *testing.T) {
 				Window: coprod.Window{NotBefore: date(2025, 4, 1), Expires: date(2027, 4, 1)}}))
 			n++
 		}
-		assert.Equal(t, 4, n)
+		assert.Equal(t, 5, n)
 		n = 0
 		for range r.Interests() {
 			require.NoError(t, r.Declare(governance.Interest{ID: id(fmt.Sprint("late-interest-", n)), Holder: id("writer"), In: id("temple"),
@@ -229,5 +229,25 @@ func TestIteratorsYieldTheStateWhenIterationStarts(t *testing.T) {
 			n++
 		}
 		assert.Equal(t, 2, n)
+	})
+	t.Run("ActingFor", func(t *testing.T) {
+		r := fixture(t)
+		require.NoError(t, r.AddParty(coprod.Party{ID: id("writer"), Name: "Writer", Sector: coprod.Individual}))
+		n := 0
+		for a := range r.ActingFor() {
+			// Recording, and reading, from the loop body: no lock is held.
+			require.NoError(t, r.ActFor(governance.ActingFor{ID: id(fmt.Sprint("late-acting-", n)), Person: id("writer"), For: a.For, Role: governance.RoleTrustee}))
+			_, _ = r.ActsFor(a.Person, a.For, checkAt)
+			require.NoError(t, r.EndActing(governance.ActingEnd{ActingFor: a.ID, At: date(2025, 1, 1)}))
+			n++
+		}
+		assert.Equal(t, 3, n)
+		n = 0
+		for range r.ActingFor() {
+			if n++; n == 2 {
+				break
+			}
+		}
+		assert.Equal(t, 2, n, "stopping early is honoured")
 	})
 }

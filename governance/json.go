@@ -31,6 +31,10 @@ type document struct {
 	Activities    []Activity     `json:"activities"`
 	Interests     []Interest     `json:"interests"`
 	Recusals      []Recusal      `json:"recusals"`
+	// Acting-for records are left out when there are none, so that a
+	// register without them writes the document it always has.
+	ActingFor  []ActingFor `json:"acting_for,omitempty"`
+	ActingEnds []ActingEnd `json:"acting_ends,omitempty"`
 }
 
 // MarshalJSON encodes the whole register, every record and every activity
@@ -58,6 +62,10 @@ func (r *Register) MarshalJSON() ([]byte, error) {
 	for _, in := range r.interestOrder {
 		doc.Interests = append(doc.Interests, *in)
 	}
+	for _, a := range r.actingOrder {
+		doc.ActingFor = append(doc.ActingFor, a.ActingFor)
+	}
+	doc.ActingEnds = slices.Clone(r.actingEnds)
 	r.mu.RUnlock()
 	return json.Marshal(doc)
 }
@@ -155,6 +163,16 @@ func build(doc document) (*Register, error) {
 	}
 	for _, rec := range doc.Recusals {
 		if err := r.Recuse(rec); err != nil {
+			return nil, err
+		}
+	}
+	for _, a := range doc.ActingFor {
+		if err := r.ActFor(a); err != nil {
+			return nil, err
+		}
+	}
+	for _, e := range doc.ActingEnds {
+		if err := r.EndActing(e); err != nil {
 			return nil, err
 		}
 	}

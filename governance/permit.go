@@ -23,8 +23,15 @@ import (
 // checking and committing are one step.
 //
 // A discretionary record (no instrument) may spend only the decider's own
-// money; conflicts of interest and self-approval are refused as for any
-// request. Its proof is empty.
+// money, or that of an organisation the decider acts for at p.Recorded
+// (see ActingFor); conflicts of interest and self-approval are refused as
+// for any request. Its proof has no path, and lists in Acting the
+// acting-for records it relied on.
+//
+// A record under an instrument may likewise spend the money of an
+// organisation that a holder of a link on its proof path (the decider
+// included) acts for at p.Recorded; the proof's Acting names the record,
+// so the ledger journals what made the payer's money spendable.
 //
 // A record that resolves or corrects an earlier one (p.Prior: a hold
 // captured or voided, a transaction reversed) must be decided by someone
@@ -57,25 +64,35 @@ func (r *Register) Permit(p coprod.Permission) (coprod.Proof, error) {
 		if reason, ok := validateDiscretionary(&req); !ok {
 			return coprod.Proof{}, &DeniedError{Reasons: []Reason{reason}}
 		}
-		for _, payer := range p.Payers {
-			if payer != p.Decider {
-				return deny(CodeForeignAccount, payer, "a discretionary record spends only the decider's own money, not %s's", r.PartyName(payer))
-			}
+		acting, payer, ok := r.discretionaryActing(p.Decider, p.Payers, p.Recorded)
+		if !ok {
+			return deny(CodeForeignAccount, payer, "a discretionary record spends only the decider's own money or that of an organisation the decider acts for, not %s's", r.PartyName(payer))
 		}
 		var faults reasonSet
 		r.mu.RLock()
-		ok := r.requestFaults(&req, p.Recorded, &faults)
+		ok = r.requestFaults(&req, p.Recorded, &faults)
 		r.mu.RUnlock()
 		if !ok {
 			return coprod.Proof{}, &DeniedError{Reasons: faults.list, Omitted: faults.omitted}
 		}
-		return coprod.Proof{}, nil
+		return coprod.Proof{Acting: acting}, nil
 	}
 	d := r.Authorize(req, p.Recorded)
 	if !d.Allowed {
 		return coprod.Proof{}, d.Err()
 	}
-	return r.proof(d.Path, p.Recorded, p.Location), nil
+	return r.provenProof(d.Path, req.Payers, p)
+}
+
+// provenProof is proof with, for each payer holding no link on the path,
+// the acting-for record that made its money spendable at p.Recorded.
+func (r *Register) provenProof(path []Link, payers []coprod.PartyID, p coprod.Permission) (coprod.Proof, error) {
+	out := r.proof(path, p.Recorded, p.Location)
+	if payer, ok := r.actingProof(&out, path, payers, p.Recorded); !ok {
+		return coprod.Proof{}, &DeniedError{Reasons: []Reason{{Code: CodeForeignAccount, Party: payer,
+			Message: fmt.Sprintf("the money is %s's, who is no longer on the proof path nor acted for by a holder on it", r.PartyName(payer))}}}
+	}
+	return out, nil
 }
 
 // validateDiscretionary checks a request with no instrument, whose scope
@@ -154,7 +171,7 @@ func (r *Register) permitOnPrior(req *Request, p coprod.Permission) (coprod.Proo
 		req.Via = id
 		d := r.Authorize(*req, p.Recorded)
 		if d.Allowed {
-			return r.proof(d.Path, p.Recorded, p.Location), nil
+			return r.provenProof(d.Path, req.Payers, p)
 		}
 		last = d
 	}

@@ -49,6 +49,8 @@ type registerData struct {
 	interestOrder   []*Interest
 	interestsHolder map[coprod.PartyID][]*Interest
 	recusals        []Recusal
+
+	actingData
 }
 
 // link is the register's node for a mandate or a delegation. Its fields
@@ -105,6 +107,9 @@ func (r *Register) idTaken(id uuid.UUID) bool {
 		return true
 	}
 	if _, ok := r.activities[id]; ok {
+		return true
+	}
+	if _, ok := r.acting[id]; ok {
 		return true
 	}
 	_, ok := r.interests[id]

@@ -299,7 +299,12 @@ func TestRecordsReadBack(t *testing.T) {
 		interests++
 		assert.NotEmpty(t, in.Touches)
 	}
-	assert.Equal(t, []int{9, 2, 4, 2}, []int{parties, mandates, delegations, interests})
+	acting := 0
+	for range r.ActingFor() {
+		acting++
+	}
+	assert.Equal(t, []int{9, 2, 5, 2, 3}, []int{parties, mandates, delegations, interests, acting})
+	assert.Len(t, r.ActingEnds(), 1)
 	for m := range r.Mandates() {
 		if m.ID == id("m-council") {
 			assert.Equal(t, sc("commission/budget-setting"), m.Reserved[0])

@@ -11,7 +11,10 @@ import (
 // refuses a discretionary one in strict mode. It runs without the
 // ledger's lock (taking the read lock only to read account owners), so
 // the Authorizer never runs under it. It returns the proof to keep with
-// the record: nil for a discretionary record or with no Authorizer.
+// the record: nil with no Authorizer, or for a discretionary record that
+// spends only its decider's money; a discretionary record spending an
+// organisation's money keeps the acting-for records the authority relied
+// on (a proof with no path).
 //
 // prior is the earlier record a reversal or capture acts on. A reversal
 // moves no new money (it gives back), so it is asked with no amount.
@@ -57,11 +60,15 @@ func (l *Ledger) authorize(kind string, tx *Transaction, prior *coprod.Prior) (*
 		e.Cause = err
 		return nil, e
 	}
-	if len(proof.Path) == 0 {
+	if proof.Empty() {
 		return nil, nil
 	}
 	if len(proof.Path) > MaxProofLinks {
 		return nil, refuse(kind, tx.ID, ErrNotAuthorized, "the authority's proof path has %d links, more than %d", len(proof.Path), MaxProofLinks)
+	}
+	if len(proof.Acting) > MaxPostings {
+		// One acting-for record per payer, and a payer per posting.
+		return nil, refuse(kind, tx.ID, ErrNotAuthorized, "the authority's proof names %d acting-for records, more than %d", len(proof.Acting), MaxPostings)
 	}
 	return &proof, nil
 }

@@ -72,7 +72,12 @@
 //
 // Whose money. A record may take money only out of accounts whose owner
 // holds a link on its proof path (for a discretionary record, the
-// decider's own). The owners of the accounts money goes into are passed as
+// decider's own), or that the authority finds another way to spend at the
+// recorded time: with governance, an organisation the decider, or a
+// holder on the path, acts for (governance.ActingFor). The proof names
+// what made such a payer's money spendable ([coprod.Proof].Acting), and
+// the ledger journals it; a discretionary record that spends an
+// organisation's money keeps a proof with no path and only those. The owners of the accounts money goes into are passed as
 // beneficiaries: a declared interest in one refuses the record, and a
 // decider who gains needs an independent second signatory among
 // Formality.Approvers. A transfer between one owner's own accounts makes

@@ -132,7 +132,7 @@ func appendTransaction(b []byte, t *Transaction) ([]byte, error) {
 // appendProof writes a proof as encoding/json writes coprod.Proof.
 func appendProof(b []byte, p *coprod.Proof) ([]byte, error) {
 	if p.Path == nil {
-		return append(b, `{"path":null}`...), nil
+		return appendActing(append(b, `{"path":null`...), p.Acting), nil
 	}
 	var err error
 	b = append(b, `{"path":[`...)
@@ -176,7 +176,31 @@ func appendProof(b []byte, p *coprod.Proof) ([]byte, error) {
 		}
 		b = append(b, '}')
 	}
-	return append(b, "]}"...), nil
+	b = append(b, ']')
+	return appendActing(b, p.Acting), nil
+}
+
+// appendActing writes a proof's acting-for records, if any, and closes the
+// proof, as encoding/json writes them.
+func appendActing(b []byte, acting []coprod.ProofActing) []byte {
+	if len(acting) == 0 {
+		return append(b, '}')
+	}
+	b = append(b, `,"acting":[`...)
+	for i := range acting {
+		a := &acting[i]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"id":`...)
+		b = appendUUID(b, a.ID)
+		b = append(b, `,"person":`...)
+		b = appendUUID(b, a.Person)
+		b = append(b, `,"for":`...)
+		b = appendUUID(b, a.For)
+		b = append(b, '}')
+	}
+	return append(b, "]}"...)
 }
 
 func appendUUID(b []byte, u uuid.UUID) []byte {

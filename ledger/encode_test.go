@@ -56,6 +56,25 @@ func TestAppendTransactionMatchesEncodingJSON(t *testing.T) {
 					Period: coprod.Window{Expires: time.Date(2026, 3, 31, 23, 0, 0, 0, time.UTC)}},
 			}}},
 		{ID: uuid.New(), Kind: Grant, Formality: Formality{Approvers: []uuid.UUID{}}, Proof: &coprod.Proof{}},
+		{ID: uuid.New(), Kind: Grant, Postings: []Posting{{Account: uuid.New(), Amount: coprod.MustParseAmount("-10", coprod.GBP)}, {Account: uuid.New(), Amount: coprod.MustParseAmount("10", coprod.GBP)}},
+			Effective: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), Recorded: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC),
+			Formality: Formality{Instrument: uuid.New(), Scope: "commission/iapt", DecidedBy: uuid.New()},
+			Proof: &coprod.Proof{
+				Path: []coprod.ProofLink{
+					{ID: uuid.New(), To: uuid.New(), Scope: "commission", Limit: coprod.MustParseAmount("5000", coprod.GBP),
+						Period: coprod.Window{NotBefore: time.Date(2025, 4, 1, 0, 0, 0, 0, loc), Expires: time.Date(2026, 4, 1, 0, 0, 0, 0, loc)}},
+					{ID: uuid.New(), From: uuid.New(), To: uuid.New(), Scope: "commission/iapt"},
+				},
+				Acting: []coprod.ProofActing{{ID: uuid.New(), Person: uuid.New(), For: uuid.New()}, {ID: uuid.New(), Person: uuid.New(), For: uuid.New()}},
+			}},
+		{ID: uuid.New(), Kind: Grant, Postings: []Posting{{Account: uuid.New(), Amount: coprod.MustParseAmount("-10", coprod.GBP)}, {Account: uuid.New(), Amount: coprod.MustParseAmount("10", coprod.GBP)}},
+			Effective: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), Recorded: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC),
+			Formality: Formality{DecidedBy: uuid.New()},
+			Proof:     &coprod.Proof{Acting: []coprod.ProofActing{{ID: uuid.New(), Person: uuid.New(), For: uuid.New()}}}},
+		{ID: uuid.New(), Kind: Grant, Postings: []Posting{{Account: uuid.New(), Amount: coprod.MustParseAmount("-10", coprod.GBP)}, {Account: uuid.New(), Amount: coprod.MustParseAmount("10", coprod.GBP)}},
+			Effective: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), Recorded: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC),
+			Formality: Formality{Instrument: uuid.New(), Scope: "commission/iapt", DecidedBy: uuid.New()},
+			Proof:     &coprod.Proof{Path: []coprod.ProofLink{{ID: uuid.New(), To: uuid.New(), Scope: "commission"}}}},
 		{},
 	}
 	for i := range txs {

@@ -142,8 +142,12 @@ type Transaction struct {
 	// Proof is the authority the transaction was made under, as the
 	// ledger's Authorizer decided it when the transaction was recorded:
 	// set by the ledger and journaled, never by the caller (Post refuses a
-	// transaction that carries one). Nil for a discretionary transaction
-	// or a ledger with no Authorizer.
+	// transaction that carries one). Its Acting names the acting-for
+	// records that made a payer's money spendable. Nil on a ledger with no
+	// Authorizer and for a discretionary transaction spending only its
+	// decider's money; a discretionary transaction spending an
+	// organisation's money its decider acts for has a proof with no path
+	// and only Acting.
 	Proof *coprod.Proof `json:"proof,omitempty"`
 }
 
@@ -165,7 +169,7 @@ func cloneProof(p *coprod.Proof) *coprod.Proof {
 	if p == nil {
 		return nil
 	}
-	return &coprod.Proof{Path: slices.Clone(p.Path)}
+	return &coprod.Proof{Path: slices.Clone(p.Path), Acting: slices.Clone(p.Acting)}
 }
 
 // equalProofs compares two proofs link by link.
@@ -176,7 +180,7 @@ func equalProofs(a, b *coprod.Proof) bool {
 	return slices.EqualFunc(a.Path, b.Path, func(x, y coprod.ProofLink) bool {
 		return x.ID == y.ID && x.From == y.From && x.To == y.To && x.Scope == y.Scope &&
 			x.Limit.Equal(y.Limit) && x.Period.NotBefore.Equal(y.Period.NotBefore) && x.Period.Expires.Equal(y.Period.Expires)
-	})
+	}) && slices.Equal(a.Acting, b.Acting)
 }
 
 // equal reports whether two transactions have the same content as the
