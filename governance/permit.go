@@ -40,9 +40,11 @@ import (
 // each with that link in force now (commitments are the body's, not one
 // person's, so staff turnover does not strand them). A colleague holding
 // the same scope under the same parent counts as a successor even while
-// the decider is still in post: both act for the same body. For a discretionary
-// earlier record, its decider or a party whose money it spent. A capture
-// (p.Amount set) must also be within the entitled path's limits now.
+// the decider is still in post: both act for the same body. For a
+// discretionary earlier record, its decider, a party whose money it spent,
+// or a person acting for such a party when the correction is recorded. A
+// capture (p.Amount set) must also be within the entitled path's limits
+// now.
 //
 // Permit returns nil and the proof, or a *DeniedError.
 func (r *Register) Permit(p coprod.Permission) (coprod.Proof, error) {
@@ -132,8 +134,8 @@ func (r *Register) permitOnPrior(req *Request, p coprod.Permission) (coprod.Proo
 	}
 	leaf, formal := prior.Proof.Leaf()
 	if !formal {
-		if p.Decider != prior.Decider && !slices.Contains(prior.Payers, p.Decider) {
-			return denied("%s neither decided the discretionary record nor paid it", r.PartyName(p.Decider))
+		if p.Decider != prior.Decider && !slices.Contains(prior.Payers, p.Decider) && !r.actsForAny(p.Decider, prior.Payers, p.Recorded) {
+			return denied("%s neither decided the discretionary record nor paid it, nor acts for a payer", r.PartyName(p.Decider))
 		}
 		req.Via = uuid.Nil
 		if reason, ok := validateDiscretionary(req); !ok {
@@ -202,4 +204,16 @@ func (r *Register) PartyName(id coprod.PartyID) string {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	return r.partyName(id)
+}
+
+// actsForAny reports whether person acts for one of orgs at t.
+func (r *Register) actsForAny(person coprod.PartyID, orgs []coprod.PartyID, t time.Time) bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for _, o := range orgs {
+		if r.actingAt(person, o, t) != nil {
+			return true
+		}
+	}
+	return false
 }

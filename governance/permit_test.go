@@ -169,6 +169,13 @@ func TestPermitOnPrior(t *testing.T) {
 	assert.NoError(t, err)
 	_, err = r.Permit(coprod.Permission{Decider: id("stranger"), Recorded: now, Prior: disc})
 	assert.ErrorIs(t, err, governance.ErrNotEntitled)
+	// A person acting for the payer corrects it for them.
+	templeGrant := &coprod.Prior{Decider: id("temple"), Payers: []coprod.PartyID{id("temple")}}
+	_, err = r.Permit(coprod.Permission{Decider: id("lead"), Recorded: now, Prior: templeGrant})
+	assert.ErrorIs(t, err, governance.ErrNotEntitled, "the lead does not act for the temple yet")
+	require.NoError(t, r.ActFor(governance.ActingFor{ID: id("lead-for-temple"), Person: id("lead"), For: id("temple"), Role: governance.RoleOfficer}))
+	_, err = r.Permit(coprod.Permission{Decider: id("lead"), Recorded: now, Prior: templeGrant})
+	assert.NoError(t, err)
 }
 
 func TestEarliestRevocationWins(t *testing.T) {

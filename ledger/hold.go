@@ -94,6 +94,8 @@ func (h *Hold) validate() error {
 		return fmt.Errorf("more than %d approvers", MaxApprovers)
 	case h.Proof != nil && len(h.Proof.Path) > MaxProofLinks:
 		return fmt.Errorf("proof path longer than %d links", MaxProofLinks)
+	case h.Proof != nil && len(h.Proof.Acting) > MaxPostings:
+		return fmt.Errorf("proof names more than %d acting-for records", MaxPostings)
 	}
 	if err := checkText("memo", h.Memo); err != nil {
 		return err
@@ -378,8 +380,8 @@ func checkEnd(r *HoldResolution) error {
 		return refuse("hold", r.Hold, ErrInvalidTransaction, "a void names who decided it")
 	case r.Resolution == Expired && (r.By != uuid.Nil || r.Proof != nil):
 		return refuse("hold", r.Hold, ErrInvalidTransaction, "an expiry is decided by no one")
-	case r.Proof != nil && len(r.Proof.Path) > MaxProofLinks:
-		return refuse("hold", r.Hold, ErrInvalidTransaction, "proof path longer than %d links", MaxProofLinks)
+	case r.Proof != nil && (len(r.Proof.Path) > MaxProofLinks || len(r.Proof.Acting) > MaxPostings):
+		return refuse("hold", r.Hold, ErrInvalidTransaction, "proof longer than %d links or %d acting-for records", MaxProofLinks, MaxPostings)
 	}
 	return nil
 }

@@ -229,6 +229,8 @@ func (t *Transaction) validateShape() error {
 		return fmt.Errorf("more than %d approvers", MaxApprovers)
 	case t.Proof != nil && len(t.Proof.Path) > MaxProofLinks:
 		return fmt.Errorf("proof path longer than %d links", MaxProofLinks)
+	case t.Proof != nil && len(t.Proof.Acting) > MaxPostings:
+		return fmt.Errorf("proof names more than %d acting-for records", MaxPostings)
 	case t.Kind.Labour() != (t.Labour != nil):
 		return fmt.Errorf("labour record with kind %s", t.Kind)
 	case (t.Kind == Reversal) != (t.Reverses != uuid.Nil):
