@@ -38,6 +38,47 @@
 // parsed or computed, reaches 10^[MaxIntegerDigits]: a sum that would is
 // [ErrOverflow], so everything the library writes it can read back.
 //
+// # Journals: what they prove and what they do not
+//
+// The ledger and the governance register each write every accepted record
+// as one JSON line to a writer the caller gives (ledger.Options.Journal,
+// governance.Options.Journal), through one journal format: each line
+// carries a format version, its sequence number, the hash of the line
+// before it and its own hash over all of that and its record. Both are read
+// back with Verify (governance.VerifyJournal), Replay and Recover, which
+// run every record through the same validation as when it was made.
+//
+// An unkeyed journal proves that it is internally whole: any changed byte,
+// a removed, duplicated or swapped line, and a torn last line are found,
+// naming the first bad line. It does not prove who wrote it: anyone who
+// can write the file can write a new, self-consistent chain, or cut lines
+// off its end. Against that, store the head (Ledger.Head, Register.Head)
+// somewhere the writer cannot change, or sign the journal.
+//
+// A keyed journal (Options.Key, HMAC-SHA-256, the key named by its ID so
+// keys can rotate) proves in addition that every line was written by a
+// holder of the key: verified with the keys (Options.Keys, Verify's
+// keyring), a line written without the key, or forged under another, is
+// refused. It still does not prove the tail is complete without a stored
+// head, and it proves nothing to someone who does not hold the key.
+//
+// Neither proves that the records are true: the parties named as deciders
+// and approvers are the caller's assertions, and the times are the
+// caller's clock. What they prove is what was recorded, in what order, and
+// on what authority: each formal ledger record carries the proof path it
+// was authorised with, and each register record its recorded time, so
+// governance.Register.AsOf answers what authority was known when each
+// payment was made.
+//
+// Free text that may carry personal data (names of parties and accounts,
+// memos, metadata, reasons, descriptions, a mandate's basis, a
+// delegation's instrument) is kept out of the chained record: the chain
+// covers only its hash, so ledger.EraseText and governance.EraseText can
+// erase one line's text and the journal still verifies and replays (names
+// as "[erased]"). Without Options.Rand the hash is unsalted, and a short
+// erased text could be found again by guessing; with it, it cannot. IDs,
+// amounts, times and codes stay in the chain.
+//
 // # Concurrency
 //
 // Every value in this package is immutable and safe to share between

@@ -82,6 +82,10 @@ type ActingFor struct {
 	For    coprod.PartyID `json:"for"`
 	Role   ActingRole     `json:"role"`
 	Window coprod.Window  `json:"window,omitzero"`
+	// Recorded is when the record was made, as the application's clock
+	// says: the register answers "as known at" a recorded time (AsOf) and
+	// a journaled register requires it. Zero means known from the start.
+	Recorded time.Time `json:"recorded,omitzero"`
 }
 
 // ActingEnd ends an acting-for record from At onwards: the director left,
@@ -90,6 +94,10 @@ type ActingEnd struct {
 	ActingFor uuid.UUID `json:"acting_for"`
 	At        time.Time `json:"at"`
 	Reason    string    `json:"reason"`
+	// Recorded is when the record was made, as the application's clock
+	// says: the register answers "as known at" a recorded time (AsOf) and
+	// a journaled register requires it. Zero means known from the start.
+	Recorded time.Time `json:"recorded,omitzero"`
 }
 
 // acting is the register's node for an acting-for record. Only end
@@ -155,6 +163,9 @@ func (r *Register) ActFor(a ActingFor) error {
 	if len(r.actingBy[a.Person]) >= MaxActingPerParty {
 		return refuse(kind, a.ID, ErrLimitReached, "%s already acts under %d records", person.Name, MaxActingPerParty)
 	}
+	if err := r.commit(recActingFor, a.ID, a.Recorded, a); err != nil {
+		return err
+	}
 	if r.acting == nil {
 		r.acting = make(map[uuid.UUID]*acting)
 		r.actingBy = make(map[coprod.PartyID][]*acting)
@@ -186,6 +197,9 @@ func (r *Register) EndActing(e ActingEnd) error {
 	}
 	if a.end != nil && !e.At.Before(a.end.At) {
 		return refuse(kind, e.ActingFor, ErrAlreadyRevoked, "ended from %s", a.end.At.Format(time.RFC3339))
+	}
+	if err := r.commit(recActingEnd, e.ActingFor, e.Recorded, e); err != nil {
+		return err
 	}
 	r.actingEnds = append(r.actingEnds, e)
 	a.end = &e

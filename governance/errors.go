@@ -143,6 +143,25 @@ var (
 	// ErrSchema: a register document has another schema version.
 	ErrSchema = coded(CodeSchema, "unsupported schema")
 
+	// ErrRecordedTimeBehind: a record's recorded time is further behind
+	// the latest recorded time than the register's skew allows. Records
+	// are recorded in order; retry with the current time.
+	ErrRecordedTimeBehind = coded("RECORDED_TIME_BEHIND", "recorded time behind the latest record")
+	// ErrJournal: the record's journal line was not written, so the record
+	// was not applied, and the register is stopped.
+	ErrJournal = coded("JOURNAL_WRITE_FAILED", "journal write failed")
+	// ErrJournalFailed: the register is stopped because its journal
+	// failed; Recover from the journal to carry on.
+	ErrJournalFailed = coded("JOURNAL_FAILED", "journal failed, register stopped")
+	// ErrCorruptJournal: a register journal line is not what was written
+	// (the *JournalError says which).
+	ErrCorruptJournal = coded("CORRUPT_JOURNAL", "corrupt journal")
+	// ErrTornJournal: the journal ends partway through a line, as a failed
+	// write leaves it.
+	ErrTornJournal = coded("TORN_JOURNAL", "journal ends in a torn line")
+	// ErrJournalRead: the journal's reader failed.
+	ErrJournalRead = coded("JOURNAL_READ_FAILED", "journal read failed")
+
 	// ErrDenied is wrapped by every error from Decision.Err.
 	ErrDenied = errors.New("governance: denied")
 	// ErrInvalidRequest: the request is malformed.

@@ -98,6 +98,9 @@ func (r *Register) UnmarshalJSON(b []byte) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.opts.Journal != nil {
+		return wrap("decode register", wrapf(ErrInvalidRecord, "a journaled register is rebuilt from its journal, with Replay"))
+	}
 	r.registerData = fresh.registerData
 	return nil
 }
@@ -122,6 +125,9 @@ func decodeStrict(b []byte, v any) error {
 // before it was made, and revocations carry their own effective time.
 func build(doc document) (*Register, error) {
 	r := NewRegister()
+	// A document groups records by kind, not in the order recorded: the
+	// time rule is the journal's to keep.
+	r.building = true
 	for _, p := range doc.Parties {
 		if err := r.AddParty(p); err != nil {
 			return nil, err

@@ -62,6 +62,10 @@ type Mandate struct {
 	// MaxDepth is how many levels of delegation may hang below the
 	// mandate; 0 means it cannot be delegated at all.
 	MaxDepth int `json:"max_depth"`
+	// Recorded is when the record was made, as the application's clock
+	// says: the register answers "as known at" a recorded time (AsOf) and
+	// a journaled register requires it. Zero means known from the start.
+	Recorded time.Time `json:"recorded,omitzero"`
 }
 
 // Delegation passes part of a parent's authority from one party to
@@ -88,6 +92,10 @@ type Delegation struct {
 	// MaySubDelegate is false and at least 1 when it is true.
 	MaySubDelegate bool `json:"may_sub_delegate"`
 	MaxDepth       int  `json:"max_depth"`
+	// Recorded is when the record was made, as the application's clock
+	// says: the register answers "as known at" a recorded time (AsOf) and
+	// a journaled register requires it. Zero means known from the start.
+	Recorded time.Time `json:"recorded,omitzero"`
 }
 
 // Revocation ends a mandate or delegation from At onwards. It is recorded,
@@ -97,6 +105,10 @@ type Revocation struct {
 	By     coprod.PartyID `json:"by"`
 	At     time.Time      `json:"at"`
 	Reason string         `json:"reason"`
+	// Recorded is when the revocation was recorded, which may be after
+	// At: a revocation recorded later does not undo what was authorised
+	// before it was known (AsOf).
+	Recorded time.Time `json:"recorded,omitzero"`
 }
 
 // Reassumption records the delegator taking back part (or all) of a
@@ -108,6 +120,10 @@ type Reassumption struct {
 	Scope  Scope          `json:"scope"`
 	At     time.Time      `json:"at"`
 	Reason string         `json:"reason"`
+	// Recorded is when the record was made, as the application's clock
+	// says: the register answers "as known at" a recorded time (AsOf) and
+	// a journaled register requires it. Zero means known from the start.
+	Recorded time.Time `json:"recorded,omitzero"`
 }
 
 // Activity is a piece of partnership work with its RACI accountability
@@ -127,6 +143,10 @@ type Activity struct {
 	Consulted   []coprod.PartyID `json:"consulted,omitempty"`
 	Informed    []coprod.PartyID `json:"informed,omitempty"`
 	Deputies    []coprod.PartyID `json:"deputies,omitempty"`
+	// Recorded is when the record was made, as the application's clock
+	// says: the register answers "as known at" a recorded time (AsOf) and
+	// a journaled register requires it. Zero means known from the start.
+	Recorded time.Time `json:"recorded,omitzero"`
 }
 
 // InterestCategory is one of the four categories of a register of
@@ -161,6 +181,10 @@ type Interest struct {
 	Description string           `json:"description"`
 	Touches     []Scope          `json:"touches,omitempty"`
 	Declared    time.Time        `json:"declared"`
+	// Recorded is when the record was made, as the application's clock
+	// says: the register answers "as known at" a recorded time (AsOf) and
+	// a journaled register requires it. Zero means known from the start.
+	Recorded time.Time `json:"recorded,omitzero"`
 }
 
 // Recusal records the holder of an interest stepping out of decisions in
@@ -170,6 +194,10 @@ type Recusal struct {
 	Scope    Scope     `json:"scope"`
 	At       time.Time `json:"at"`
 	Reason   string    `json:"reason"`
+	// Recorded is when the record was made, as the application's clock
+	// says: the register answers "as known at" a recorded time (AsOf) and
+	// a journaled register requires it. Zero means known from the start.
+	Recorded time.Time `json:"recorded,omitzero"`
 }
 
 // LinkKind says whether a link of a proof path is a mandate or a

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/coprod/coprod"
+	"github.com/coprod/coprod/internal/journal"
 	"github.com/google/uuid"
 )
 
@@ -24,8 +25,19 @@ import (
 // concurrent use by multiple goroutines; it must not be copied after first
 // use.
 type Register struct {
-	mu sync.RWMutex
+	mu   sync.RWMutex
+	opts Options
 	registerData
+
+	// The journal's state: lines written (or replayed), the last line's
+	// hash, the failure that stopped the register, a reused line buffer.
+	seq    int
+	head   journal.Hash
+	failed error
+	line   []byte
+	// replaying is set while Replay applies lines already in the journal;
+	// building while a document or AsOf view is rebuilt.
+	replaying, building bool
 }
 
 // registerData is everything a Register records, apart from its lock, so
@@ -51,6 +63,11 @@ type registerData struct {
 	recusals        []Recusal
 
 	actingData
+
+	// log is every accepted record in the order recorded; lastRecorded
+	// the latest recorded time.
+	log          []logEntry
+	lastRecorded time.Time
 }
 
 // link is the register's node for a mandate or a delegation. Its fields
@@ -127,6 +144,9 @@ func (r *Register) AddParty(p coprod.Party) error {
 	if r.idTaken(p.ID) {
 		return refuse("party", p.ID, ErrDuplicateID, "id already used")
 	}
+	if err := r.commit(recParty, p.ID, time.Time{}, p); err != nil {
+		return err
+	}
 	r.parties[p.ID] = p
 	r.partyOrder = append(r.partyOrder, p.ID)
 	return nil
@@ -202,6 +222,9 @@ func (r *Register) AddMandate(m Mandate) error {
 		return refuse("mandate", m.ID, ErrUnknownParty, "holder %s is not in the register", m.Holder)
 	}
 	if err := r.checkHolding("mandate", m.ID, m.Holder); err != nil {
+		return err
+	}
+	if err := r.commit(recMandate, m.ID, m.Recorded, cloneMandate(m)); err != nil {
 		return err
 	}
 	m.Reserved = slices.Clone(m.Reserved)
@@ -303,6 +326,9 @@ func (r *Register) Delegate(d Delegation) error {
 		return err
 	}
 	if err := r.checkHolding("delegation", d.ID, d.To); err != nil {
+		return err
+	}
+	if err := r.commit(recDelegation, d.ID, d.Recorded, d); err != nil {
 		return err
 	}
 	r.store(&link{
@@ -446,6 +472,9 @@ func (r *Register) Revoke(rev Revocation) error {
 	if l.revoked != nil && !rev.At.Before(l.revoked.At) {
 		return refuse("revocation", rev.Link, ErrAlreadyRevoked, "revoked from %s", l.revoked.At.Format(time.RFC3339))
 	}
+	if err := r.commit(recRevocation, rev.Link, rev.Recorded, rev); err != nil {
+		return err
+	}
 	r.revocations = append(r.revocations, rev)
 	l.revoked = &rev
 	return nil
@@ -475,6 +504,9 @@ func (r *Register) Reassume(a Reassumption) error {
 	}
 	if !l.Scope.Covers(a.Scope) {
 		return refuse("reassumption", a.Link, ErrScopeExceedsParent, "scope %s is not inside delegated scope %s", a.Scope, l.Scope)
+	}
+	if err := r.commit(recReassumption, a.Link, a.Recorded, a); err != nil {
+		return err
 	}
 	r.reassumptions = append(r.reassumptions, a)
 	l.reassumed = append(l.reassumed, a)
@@ -611,6 +643,13 @@ func (r *Register) putActivity(a Activity, revise bool) error {
 	if err := r.checkParties("activity", a.ID, a.Responsible, a.Accountable, a.Consulted, a.Informed, a.Deputies); err != nil {
 		return err
 	}
+	typ := recActivity
+	if revise {
+		typ = recRevision
+	}
+	if err := r.commit(typ, a.ID, a.Recorded, cloneActivity(a)); err != nil {
+		return err
+	}
 	if !exists {
 		r.activityOrder = append(r.activityOrder, a.ID)
 	}
@@ -685,6 +724,9 @@ func (r *Register) Declare(in Interest) error {
 	if err := r.checkParties("interest", in.ID, []coprod.PartyID{in.Holder, in.In}); err != nil {
 		return err
 	}
+	if err := r.commit(recInterest, in.ID, in.Recorded, cloneInterest(in)); err != nil {
+		return err
+	}
 	in.Touches = slices.Clone(in.Touches)
 	p := &in
 	r.interests[in.ID] = p
@@ -731,6 +773,9 @@ func (r *Register) Recuse(rec Recusal) error {
 	if _, ok := r.interests[rec.Interest]; !ok {
 		return refuse("recusal", rec.Interest, ErrUnknownInterest, "no interest %s", rec.Interest)
 	}
+	if err := r.commit(recRecusal, rec.Interest, rec.Recorded, rec); err != nil {
+		return err
+	}
 	r.recusals = append(r.recusals, rec)
 	return nil
 }
@@ -771,4 +816,9 @@ func (r *Register) describe(l *link) string {
 		return fmt.Sprintf("mandate %s held by %s", l.Scope, r.partyName(l.To))
 	}
 	return fmt.Sprintf("delegation %s from %s to %s", l.Scope, r.partyName(l.From), r.partyName(l.To))
+}
+
+func cloneInterest(in Interest) Interest {
+	in.Touches = slices.Clone(in.Touches)
+	return in
 }

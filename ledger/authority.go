@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"slices"
 	"time"
 
 	"github.com/coprod/coprod"
@@ -317,4 +318,36 @@ func (l *Ledger) noteRecorded(t time.Time) {
 	if t.After(l.lastRecorded) {
 		l.lastRecorded = t
 	}
+}
+
+// Permission rebuilds the question the ledger put to its Authorizer when
+// it recorded transaction id: who decided and approved, the scope, the
+// money moved, whose it was and who gained, the instrument, the recorded
+// and effective times, and, for a reversal, the original it corrects. An
+// auditor asks it again of the register as it was known when the record
+// was made (governance.Register.AsOf), to see that it was authorised when
+// made, whatever was recorded since.
+func (l *Ledger) Permission(id uuid.UUID) (coprod.Permission, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	e, ok := l.txs[id]
+	if !ok {
+		return coprod.Permission{}, refuse("transaction", id, ErrUnknownTransaction, "no transaction %s", id)
+	}
+	tx := e.tx
+	f := &tx.Formality
+	p := coprod.Permission{
+		Decider: f.DecidedBy, Approvers: slices.Clone(f.Approvers), Scope: string(f.Scope), Instrument: f.Instrument,
+		Recorded: tx.Recorded, Effective: tx.Effective, Location: l.opts.Location,
+	}
+	p.Payers, p.Beneficiaries = l.owners(tx.Postings)
+	if tx.Kind == Reversal {
+		orig := l.txs[tx.Reverses].tx
+		p.Prior = &coprod.Prior{Decider: orig.Formality.DecidedBy, Proof: cloneProof(orig.Proof), Payers: l.payersOf(orig)}
+		return p, nil
+	}
+	if v, moves, err := moneyValue(tx.Postings); err == nil && moves {
+		p.Amount = v
+	}
+	return p, nil
 }
