@@ -11,7 +11,8 @@ import (
 )
 
 // Classifier tells the ledger which sector a party belongs to; the ledger
-// keeps no party data of its own. A governance register can serve it.
+// keeps no party data of its own. A governance register's Sector method
+// serves as one: l.Metrics(period, reg.Sector).
 type Classifier func(coprod.PartyID) coprod.Sector
 
 // Share is a part of a whole, both kept exact. Ratio divides, with
