@@ -19,8 +19,11 @@
 // # Model
 //
 // A [Party] is anyone who can hold authority, money or a role: a statutory
-// body, a community organisation, a hub, a service-user group or a named
-// individual. Its [Sector] says which side of the partnership it stands on.
+// body, a community organisation, a hub, a service-user group, a large
+// voluntary provider, an independent funder, a private supplier or a named
+// individual. Its [Sector] says which side of the partnership it stands on
+// ([Sector.IsCommunity]), whether it is grassroots ([Sector.IsGrassroots]),
+// and so where money it pays comes from.
 //
 // An [Amount] is an exact decimal in a [Unit]. Every unit has a fixed scale
 // (GBP and hours 2 decimal places, time credits 0) and every Amount is held

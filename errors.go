@@ -39,6 +39,10 @@ var (
 	// over-long name, a name that is not valid UTF-8, or (with
 	// ErrUnknownSector) an undefined sector.
 	ErrInvalidParty = NewError("INVALID_PARTY", "coprod: invalid party")
+	// ErrInvalidScope is returned when a scope is malformed: empty, too
+	// long, with too many or too long segments, or a character other than
+	// a lowercase letter, a digit, '-' or '/'.
+	ErrInvalidScope = NewError("INVALID_SCOPE", "coprod: invalid scope")
 	// ErrInvalidWindow is returned for a window whose expiry is not after
 	// its start.
 	ErrInvalidWindow = NewError("INVALID_WINDOW", "coprod: invalid window")

@@ -14,8 +14,9 @@ const MaxNameLen = 200
 // same party has the same ID in every record and tool.
 type PartyID = uuid.UUID
 
-// Sector says which side of a partnership a party stands on. Sectors are
-// persisted by their string code.
+// Sector says which side of a partnership a party stands on, and for
+// money where it comes from. Sectors are persisted by their string code;
+// the list is append-only: codes are never renamed or reused.
 type Sector string
 
 // The sectors the library defines.
@@ -23,32 +24,59 @@ const (
 	// Statutory is a public body with statutory duties: a council, an NHS
 	// commissioner, a trust, public health.
 	Statutory Sector = "statutory"
-	// Community is a community or faith organisation.
+	// Community is a grassroots community or faith organisation.
 	Community Sector = "community"
 	// Hub is an organisation that links community groups with statutory
 	// agencies and may act as accountable body for them.
 	Hub Sector = "hub"
-	// ServiceUsers is a group of people who use the services.
+	// ServiceUsers is a group of people who use the services: a user-led
+	// group.
 	ServiceUsers Sector = "service-user-group"
 	// Individual is a named person: a director, an officer, a champion,
 	// a volunteer.
 	Individual Sector = "individual"
+	// IndependentFunder is a funder independent of the statutory bodies:
+	// a charitable trust or foundation, a lottery distributor. Its money is
+	// neither statutory nor the community's own.
+	IndependentFunder Sector = "independent-funder"
+	// Supplier is a private business selling goods or services to the
+	// partnership.
+	Supplier Sector = "private-supplier"
+	// LargeProvider is a large voluntary-sector provider: a regional or
+	// national charity that bids for and delivers contracts at scale.
+	LargeProvider Sector = "large-voluntary-provider"
 )
 
 // Valid reports whether s is a defined sector.
 func (s Sector) Valid() bool {
 	switch s {
-	case Statutory, Community, Hub, ServiceUsers, Individual:
+	case Statutory, Community, Hub, ServiceUsers, Individual, IndependentFunder, Supplier, LargeProvider:
 		return true
 	}
 	return false
 }
 
 // IsCommunity reports whether s is on the community side of a partnership:
-// a community organisation, a hub or a service-user group. Individuals are
-// neither side on their own account.
+// a community organisation, a hub, a service-user group or a large
+// voluntary provider. Individuals are neither side on their own account;
+// independent funders and private suppliers are outside the partnership's
+// two sides.
+//
+// A large provider counts as community-side because it is voluntary
+// sector, not statutory: money paid to it has left the statutory bodies,
+// and the Compact's full cost recovery applies to it as to any charity.
+// It is not grassroots, and the report's question is whether money and
+// power reach grassroots and user-led groups: ask [Sector.IsGrassroots]
+// for that.
 func (s Sector) IsCommunity() bool {
-	return s == Community || s == Hub || s == ServiceUsers
+	return s == Community || s == Hub || s == ServiceUsers || s == LargeProvider
+}
+
+// IsGrassroots reports whether s is a grassroots community or faith
+// organisation or a user-led group: the community side less its
+// intermediaries (hubs) and large providers.
+func (s Sector) IsGrassroots() bool {
+	return s == Community || s == ServiceUsers
 }
 
 // String returns the sector's code.

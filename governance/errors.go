@@ -78,9 +78,10 @@ var (
 	// ErrInvalidRecord: a record is malformed (nil ID, bad scope, negative
 	// limit, invalid window, text over its limit, inconsistent fields).
 	ErrInvalidRecord = coded(CodeInvalidRecord, "invalid record")
-	// ErrInvalidScope: a scope string is malformed. It has the code
-	// INVALID_RECORD when it refuses a record.
-	ErrInvalidScope = coded(CodeInvalidRecord, "invalid scope")
+	// ErrInvalidScope: a scope string is malformed. It is
+	// coprod.ErrInvalidScope, since Scope is coprod's type; a record
+	// refused for a bad scope carries the code INVALID_RECORD.
+	ErrInvalidScope = coprod.ErrInvalidScope
 	// ErrDuplicateID: a record reuses the ID of another record.
 	ErrDuplicateID = coded(CodeDuplicateID, "duplicate id")
 	// ErrUnknownParty: a record names a party the register does not hold.

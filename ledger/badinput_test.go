@@ -149,6 +149,8 @@ func TestBadInput(t *testing.T) {
 		{"Post memo bad UTF-8", post(func(tx *ledger.Transaction) { tx.Memo = badUTF8 }), ledger.ErrInvalidTransaction},
 		{"Post long memo", post(func(tx *ledger.Transaction) { tx.Memo = strings.Repeat("m", ledger.MaxTextLen+1) }), ledger.ErrInvalidTransaction},
 		{"Post scope bad UTF-8", post(func(tx *ledger.Transaction) { tx.Formality.Scope = badUTF8 }), ledger.ErrInvalidTransaction},
+		{"Post scope upper case", post(func(tx *ledger.Transaction) { tx.Formality.Scope = "Commission/IAPT" }), coprod.ErrInvalidScope},
+		{"Post scope empty segment", post(func(tx *ledger.Transaction) { tx.Formality.Scope = "commission//iapt" }), ledger.ErrInvalidTransaction},
 		{"Post metadata key bad UTF-8", post(func(tx *ledger.Transaction) { tx.Metadata = map[string]string{badUTF8: "x"} }), ledger.ErrInvalidTransaction},
 		{"Post metadata value bad UTF-8", post(func(tx *ledger.Transaction) { tx.Metadata = map[string]string{"x": badUTF8} }), ledger.ErrInvalidTransaction},
 		{"Post too much metadata", post(func(tx *ledger.Transaction) {
@@ -181,6 +183,7 @@ func TestBadInput(t *testing.T) {
 		{"Reverse a reversal", reverse(func(r *ledger.ReversalRequest) { r.Of = id("mistake-rev") }), ledger.ErrNotReversible},
 		{"Reverse year 10000", reverse(func(r *ledger.ReversalRequest) { r.Effective = year10000 }), ledger.ErrInvalidTransaction},
 		{"PlaceHold nil id", hold(func(h *ledger.Hold) { h.ID = uuid.Nil }), ledger.ErrInvalidTransaction},
+		{"PlaceHold bad scope", hold(func(h *ledger.Hold) { h.Formality.Scope = "mental health" }), coprod.ErrInvalidScope},
 		{"PlaceHold labour kind", hold(func(h *ledger.Hold) { h.Kind = ledger.UnpaidLabour }), ledger.ErrInvalidTransaction},
 		{"PlaceHold hours", hold(func(h *ledger.Hold) { h.Amount = hours("1") }), ledger.ErrInvalidTransaction},
 		{"PlaceHold no amount", hold(func(h *ledger.Hold) { h.Amount = coprod.Amount{} }), ledger.ErrInvalidTransaction},

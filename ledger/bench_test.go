@@ -140,3 +140,37 @@ func BenchmarkReplay(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "tx/s")
 }
+
+// BenchmarkMetrics computes the metrics over ledgers of 10,000 and 100,000
+// transactions spread over four service scopes, with labour and costs:
+// the time per transaction (ns/tx) should stay flat as the ledger grows.
+func BenchmarkMetrics(b *testing.B) {
+	scopes := []coprod.Scope{"commission/mental-health/iapt", "commission/mental-health/family-therapy", "commission/housing", "readiness"}
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("transactions=%d", n), func(b *testing.B) {
+			l := newLedger(b, ledger.Options{})
+			for i := range n {
+				var tx ledger.Transaction
+				switch i % 4 {
+				case 0, 1:
+					tx = pay(fmt.Sprint("m", i), "council-budget", "hub-cash", "12.34", ledger.Grant, officer, id("d"), day(2025, 5, 1))
+				case 2:
+					tx = pay(fmt.Sprint("m", i), "hub-cash", "temple-cash", "5.00", ledger.ProjectFunding, director, uuid.Nil, day(2025, 5, 1))
+				default:
+					tx = pay(fmt.Sprint("m", i), "temple-cash", "temple-costs", "4.00", ledger.Payment, temple, uuid.Nil, day(2025, 5, 1))
+				}
+				tx.Formality.Scope = scopes[i%len(scopes)]
+				if _, err := l.Post(tx); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := l.Metrics(coprod.Window{}, sector); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/tx")
+		})
+	}
+}

@@ -25,7 +25,7 @@ func decodeTransactionFast(b []byte) (Transaction, bool) {
 		d.lit(`,"recorded":`) && d.time(&t.Recorded) &&
 		d.lit(`,"formality":{`) &&
 		d.optUUID(`"instrument":`, `,`, &t.Formality.Instrument) &&
-		d.optStr(`"scope":`, `,`, &t.Formality.Scope) &&
+		d.optScope(`"scope":`, `,`, &t.Formality.Scope) &&
 		d.lit(`"decided_by":`) && d.uuid(&t.Formality.DecidedBy) && d.lit(`}`) &&
 		d.optStr(`,"coverage":`, ``, (*string)(&t.Coverage)) &&
 		d.optUUID(`,"against":`, ``, &t.Against) &&
@@ -94,6 +94,20 @@ func (d *fastDecoder) optStr(key, sep string, dst *string) bool {
 		return true
 	}
 	return d.str(dst) && d.lit(sep)
+}
+
+// optScope reads a scope as encoding/json would through its
+// UnmarshalText: present, it must be a valid (so non-empty) scope.
+func (d *fastDecoder) optScope(key, sep string, dst *coprod.Scope) bool {
+	if !d.lit(key) {
+		return true
+	}
+	var s string
+	if !d.str(&s) || !coprod.Scope(s).Valid() {
+		return false
+	}
+	*dst = coprod.Scope(s)
+	return d.lit(sep)
 }
 
 func (d *fastDecoder) time(dst *time.Time) bool {

@@ -16,6 +16,18 @@
 // it was made under, or discretionary, and always who decided), a
 // [Coverage] and metadata.
 //
+// [Ledger.Metrics] gives the measures of DOMAIN.md §5: money by source
+// (statutory, independent funder, community, other), the share reaching
+// community-side and grassroots parties, the formal share, core and
+// multi-year funding, cost coverage with independent funders' money kept
+// apart, unpaid labour and in-kind value, key-person exposure, and money
+// and coverage per community party and per service scope
+// (Formality.Scope, a [coprod.Scope]).
+//
+// [LabourTransaction] records contributed time from the giver's
+// memorandum account to the receiver's: the giver's account takes the
+// negative posting, and its owner is who the metrics count as giving.
+//
 // A [Hold] is a commitment (a grant agreed) later captured in part or
 // whole, voided, or expired: resolved exactly once. [Labour] values
 // contributed hours by replacement or opportunity cost with a low–high
@@ -53,6 +65,14 @@
 // person, so money resting on one person's goodwill is visible;
 // [Options.Strict] refuses them. Labour and in-kind records are not
 // spending and are not asked about.
+//
+// Wiring a register is one call: ledger.New(ledger.Options{Authorizer:
+// reg}). Nothing else is needed. The register answers from its own
+// records and puts each cumulative limit on the proof; the ledger keeps
+// the running totals and enforces them as it commits, so no Usage is
+// wired in. The ledger's [Ledger.Spent] serves as the governance.Usage of
+// a standalone Authorize, and the register's Sector method is the
+// [Classifier] for [Ledger.Metrics] (see the wiring example).
 //
 // The time rule. A record is authorised at its recorded time, the moment
 // the application records the decision, and must stand at its effective

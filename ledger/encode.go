@@ -62,7 +62,7 @@ func appendTransaction(b []byte, t *Transaction) ([]byte, error) {
 	}
 	if t.Formality.Scope != "" {
 		b = append(b, `"scope":`...)
-		b = appendString(b, t.Formality.Scope)
+		b = appendString(b, string(t.Formality.Scope))
 		b = append(b, ',')
 	}
 	b = append(b, `"decided_by":`...)

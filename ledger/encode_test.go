@@ -96,7 +96,7 @@ func FuzzAppendTransaction(f *testing.F) {
 		at := time.Unix(unix, int64(nanos)%1e9).In(time.FixedZone("z", int(offset%86400)))
 		tx := Transaction{
 			ID: uuid.New(), Kind: Kind(key), Postings: []Posting{{Account: uuid.New(), Amount: amount(a)}, {Account: uuid.New(), Amount: amount(b)}},
-			Effective: at, Recorded: at.Add(time.Hour), Formality: Formality{Scope: scope, DecidedBy: uuid.New()},
+			Effective: at, Recorded: at.Add(time.Hour), Formality: Formality{Scope: coprod.Scope(scope), DecidedBy: uuid.New()},
 			Coverage: Coverage(value), Memo: memo, Metadata: map[string]string{key: value, value: memo},
 		}
 		checkEncoding(t, &tx)

@@ -62,7 +62,7 @@ func TestSubtreeCapWhateverTheOrder(t *testing.T) {
 		t.Run(order[0]+" first", func(t *testing.T) {
 			l := newLedger(t, ledger.Options{Authorizer: cappedRegister(t)})
 			post := func(who string, amount string) error {
-				decider, via, scope := hub, id("to-hub"), "commission/mental-health"
+				decider, via, scope := hub, id("to-hub"), coprod.Scope("commission/mental-health")
 				if who == "child" {
 					decider, via, scope = officer, id("hub-to-officer"), "commission/mental-health/iapt"
 				}

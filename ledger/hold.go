@@ -100,7 +100,7 @@ func (h *Hold) validate() error {
 	if err := checkText("memo", h.Memo); err != nil {
 		return err
 	}
-	return checkText("scope", h.Formality.Scope)
+	return h.Formality.checkScope()
 }
 
 // transaction is the posting a capture of amount makes, decided by f.

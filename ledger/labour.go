@@ -2,8 +2,10 @@ package ledger
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/coprod/coprod"
+	"github.com/google/uuid"
 )
 
 // Valuation is the method used to put a money value on contributed time.
@@ -156,4 +158,41 @@ func times(hours, rate coprod.Amount) (coprod.Amount, error) {
 		return coprod.Amount{}, fmt.Errorf("%w: %w", ErrInvalidLabour, err)
 	}
 	return a, nil
+}
+
+// Postings returns the two postings that record the labour between two
+// memorandum labour accounts: the time leaves the giver's account (a
+// negative posting, a credit) and reaches the receiver's (a positive
+// posting). The owner of the account with the negative posting is the
+// party the ledger counts as having given the time, in metrics as
+// everywhere. The amount is Hours, or for time credits the same number of
+// credits (one credit an hour); it is the zero Amount, which Post refuses,
+// if the hours are not a whole number of credits.
+func (l Labour) Postings(giver, receiver uuid.UUID) []Posting {
+	amount := l.Hours
+	if l.Method == TimeCreditMethod && l.Hours.IsSet() {
+		amount, _ = coprod.NewAmount(l.Hours.Decimal(), coprod.Credits)
+	}
+	return []Posting{{Account: giver, Amount: amount.Neg()}, {Account: receiver, Amount: amount}}
+}
+
+// LabourTransaction returns the transaction that records labour given
+// from the giver's memorandum labour account to the receiver's: of kind
+// UnpaidLabour, or TimeCredit for the time-credit method, with
+// labour.Postings(giver, receiver) and decided by decidedBy (usually the
+// giver). It refuses, with ErrInvalidLabour, labour that Labour.Value
+// refuses, so a mistake shows where the record is made; Post checks the
+// rest (the accounts, their units and owners).
+func LabourTransaction(id, giver, receiver uuid.UUID, labour Labour, effective, recorded time.Time, decidedBy coprod.PartyID) (Transaction, error) {
+	if _, err := labour.Value(); err != nil {
+		return Transaction{}, err
+	}
+	kind := UnpaidLabour
+	if labour.Method == TimeCreditMethod {
+		kind = TimeCredit
+	}
+	return Transaction{
+		ID: id, Kind: kind, Postings: labour.Postings(giver, receiver),
+		Effective: effective, Recorded: recorded, Formality: Formality{DecidedBy: decidedBy}, Labour: &labour,
+	}, nil
 }

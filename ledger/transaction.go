@@ -95,15 +95,28 @@ type Formality struct {
 	// Instrument is the delegation, mandate or other instrument the
 	// transaction was made under; uuid.Nil means discretionary.
 	Instrument uuid.UUID `json:"instrument,omitzero"`
-	// Scope is the action the instrument must cover, e.g.
-	// "commission/mental-health/iapt". Required with an Authorizer.
-	Scope string `json:"scope,omitempty"`
+	// Scope is the action the instrument must cover and the service the
+	// money is for, e.g. "commission/mental-health/iapt": the same
+	// segment-aware path the governance register authorises by, so that
+	// metrics can group money by service. Required for a formal record
+	// with an Authorizer; empty or a valid scope otherwise. Its JSON form
+	// is the plain path.
+	Scope coprod.Scope `json:"scope,omitempty"`
 	// DecidedBy is the party who decided. Required.
 	DecidedBy coprod.PartyID `json:"decided_by"`
 	// Approvers are co-signatories (at most MaxApprovers): above a
 	// joint-authorisation threshold, or for a payment to the decider, an
 	// independent one must approve.
 	Approvers []coprod.PartyID `json:"approvers,omitempty"`
+}
+
+// checkScope accepts no scope or a valid one.
+func (f *Formality) checkScope() error {
+	if f.Scope == "" {
+		return nil
+	}
+	_, err := coprod.ParseScope(string(f.Scope))
+	return err
 }
 
 // Formal reports whether the transaction was made under an instrument.
@@ -249,7 +262,7 @@ func (t *Transaction) validateShape() error {
 	if err := checkText("memo", t.Memo); err != nil {
 		return err
 	}
-	if err := checkText("scope", t.Formality.Scope); err != nil {
+	if err := t.Formality.checkScope(); err != nil {
 		return err
 	}
 	for k, v := range t.Metadata {
