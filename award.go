@@ -18,7 +18,7 @@ type Award struct {
 	ID uuid.UUID `json:"id"`
 	// Scope is the action the award was made in, e.g.
 	// "commission/contracts/award".
-	Scope string `json:"scope"`
+	Scope Scope `json:"scope"`
 	// To is the party awarded.
 	To PartyID `json:"to"`
 	// Amount is the value committed.

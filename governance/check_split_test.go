@@ -21,7 +21,7 @@ func TestCheckAwards(t *testing.T) {
 	at := date(2026, 3, 31)
 	year := coprod.Window{NotBefore: date(2025, 4, 1), Expires: date(2026, 4, 1)}
 	award := func(name, scope, to, decider, amount string, when time.Time) coprod.Award {
-		return coprod.Award{ID: id(name), Scope: scope, To: id(to), Decider: id(decider), Amount: gbp(amount), Instrument: id("d-contracts"), At: when}
+		return coprod.Award{ID: id(name), Scope: coprod.Scope(scope), To: id(to), Decider: id(decider), Amount: gbp(amount), Instrument: id("d-contracts"), At: when}
 	}
 	const in = "commission/contracts/award"
 	may, jun, jul := date(2025, 5, 1), date(2025, 6, 1), date(2025, 7, 1)

@@ -61,7 +61,7 @@ func ExampleReservation() {
 	for i := range 3 {
 		awards = append(awards, coprod.Award{
 			ID:    uuid.MustParse(fmt.Sprintf("00000000-0000-4000-8000-0000000000d%d", i)),
-			Scope: string(award), To: provider.ID, Decider: officer.ID, Instrument: delegation,
+			Scope: award, To: provider.ID, Decider: officer.ID, Instrument: delegation,
 			Amount: coprod.MustParseAmount("20000", coprod.GBP), At: at.AddDate(0, 0, 7*i),
 		})
 	}

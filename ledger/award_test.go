@@ -136,6 +136,6 @@ func TestAwardsFromTransactions(t *testing.T) {
 	assert.Equal(t, id("t-contract"), a.ID)
 	assert.Equal(t, temple, a.To)
 	assert.True(t, gbp("30000").Equal(a.Amount))
-	assert.Equal(t, "commission/mental-health/iapt", a.Scope)
+	assert.Equal(t, coprod.Scope("commission/mental-health/iapt"), a.Scope)
 	assert.Equal(t, officer, a.Decider)
 }
