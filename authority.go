@@ -21,8 +21,9 @@ type Permission struct {
 	Decider PartyID
 	// Approvers are co-signatories, in the order given.
 	Approvers []PartyID
-	// Scope is the action, e.g. "commission/mental-health/iapt".
-	Scope string
+	// Scope is the action, e.g. "commission/mental-health/iapt"; empty for
+	// a discretionary record made in no scope.
+	Scope Scope
 	// Amount is the money the record moves; the zero Amount when it moves
 	// none (a reversal or a void, which give money back).
 	Amount Amount
@@ -126,7 +127,7 @@ type ProofLink struct {
 	From PartyID   `json:"from,omitzero"`
 	To   PartyID   `json:"to"`
 	// Scope is the link's own scope.
-	Scope string `json:"scope"`
+	Scope Scope `json:"scope"`
 	// Limit is the link's cumulative limit; the zero Amount (encoded as
 	// null) when it has none.
 	Limit  Amount `json:"limit"`

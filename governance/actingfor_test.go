@@ -297,7 +297,7 @@ func TestPermitActingFor(t *testing.T) {
 
 			// Authorize applies the same rule to Request.Payers.
 			if tc.permission.Instrument != uuid.Nil {
-				d := r.Authorize(governance.Request{Actor: tc.permission.Decider, Scope: sc(tc.permission.Scope), Amount: tc.permission.Amount,
+				d := r.Authorize(governance.Request{Actor: tc.permission.Decider, Scope: tc.permission.Scope, Amount: tc.permission.Amount,
 					Payers: tc.permission.Payers, Via: tc.permission.Instrument}, tc.permission.Recorded)
 				assert.True(t, d.Allowed, "%v", d.Reasons)
 			}

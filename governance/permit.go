@@ -117,7 +117,7 @@ func (r *Register) proof(path []Link, t time.Time, loc *time.Location) coprod.Pr
 	out := coprod.Proof{Path: make([]coprod.ProofLink, len(path))}
 	for i, pl := range path {
 		l := r.links[pl.ID]
-		out.Path[i] = coprod.ProofLink{ID: l.ID, From: l.From, To: l.To, Scope: string(l.Scope)}
+		out.Path[i] = coprod.ProofLink{ID: l.ID, From: l.From, To: l.To, Scope: l.Scope}
 		if l.cum.IsSet() {
 			out.Path[i].Limit = l.cum
 			out.Path[i].Period = l.period.Span(t, l.window, loc)

@@ -150,7 +150,7 @@ func appendProof(b []byte, p *coprod.Proof) ([]byte, error) {
 		b = append(b, `,"to":`...)
 		b = appendUUID(b, l.To)
 		b = append(b, `,"scope":`...)
-		b = appendString(b, l.Scope)
+		b = appendString(b, string(l.Scope))
 		b = append(b, `,"limit":`...)
 		b = appendAmount(b, l.Limit)
 		if l.Period != (coprod.Window{}) {
