@@ -212,6 +212,7 @@ var sentinels = [...]*codedError{
 	ErrUsageUnavailable, ErrJointRequired, ErrSelfApproval, ErrDuplicateSignatory,
 	ErrApproverNoAuthority, ErrConflictOfInterest, ErrApproverConflict,
 	ErrForeignAccount, ErrSelfPayment, ErrNotEntitled,
+	ErrUnknownBody, ErrSelfMembership, ErrDuplicateMembership, ErrCollectiveRuleNotMet,
 }
 
 func sentinelFor(c Code) error {

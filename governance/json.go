@@ -24,6 +24,10 @@ type document struct {
 	Activities    []Activity     `json:"activities"`
 	Interests     []Interest     `json:"interests"`
 	Recusals      []Recusal      `json:"recusals"`
+	// Bodies and Memberships are absent from documents written before
+	// collective bodies were kept; such documents decode as before.
+	Bodies      []Body       `json:"bodies,omitempty"`
+	Memberships []Membership `json:"memberships,omitempty"`
 }
 
 // MarshalJSON encodes the whole register, every record and every activity
@@ -51,6 +55,7 @@ func (r *Register) MarshalJSON() ([]byte, error) {
 	for _, in := range r.interestOrder {
 		doc.Interests = append(doc.Interests, *in)
 	}
+	doc.Bodies, doc.Memberships = r.bodies.export()
 	r.mu.RUnlock()
 	return json.Marshal(doc)
 }
@@ -104,6 +109,9 @@ func build(doc document) (*Register, error) {
 		if err := r.AddParty(p); err != nil {
 			return nil, err
 		}
+	}
+	if err := r.replayBodies(doc.Bodies, doc.Memberships); err != nil {
+		return nil, err
 	}
 	for _, m := range doc.Mandates {
 		if err := r.AddMandate(m); err != nil {
