@@ -36,7 +36,7 @@ func (l *Ledger) authorize(kind string, tx *Transaction, prior *coprod.Prior) (*
 		return nil, nil // nothing moves: nothing to authorise
 	}
 	p := coprod.Permission{
-		Decider: f.DecidedBy, Approvers: f.Approvers, Scope: f.Scope, Instrument: f.Instrument,
+		Decider: f.DecidedBy, Approvers: approverParties(f.Approvers), Scope: f.Scope, Instrument: f.Instrument,
 		Recorded: tx.Recorded, Effective: tx.Effective, Location: l.opts.Location, Prior: prior,
 	}
 	if tx.Kind != Reversal {
