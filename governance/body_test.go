@@ -269,3 +269,13 @@ func TestBodiesRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+func TestCollectiveDecisionAllocatesOnlyTheProofPath(t *testing.T) {
+	r := poolRegister(t, governance.RuleMajority, 0)
+	req := governance.Request{Actor: id("board"), Scope: sc("commission/mental-health/iapt"), Amount: gbp("5000"),
+		Approvers: ids("officer-a", "officer-b")}
+	at := date(2026, 1, 15)
+	require.True(t, r.Authorize(req, at).Allowed)
+	allocs := testing.AllocsPerRun(100, func() { r.Authorize(req, at) })
+	assert.LessOrEqual(t, allocs, 1.0, "counting a body's approvals allocates nothing")
+}
