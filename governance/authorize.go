@@ -61,7 +61,9 @@ type Request struct {
 	// Approvers are co-signatories. Above a joint-authorisation threshold,
 	// and for a payment to the requester, at least one must be authorised
 	// for the request in their own right, independently of the requester:
-	// by a path on which the requester holds no link.
+	// by a path on which the requester holds no link. When the actor is a
+	// collective Body, the approvers among its eligible members must also
+	// meet its decision rule (see Body).
 	Approvers []coprod.PartyID
 	// Via, if set, requires the proof path to end in this mandate or
 	// delegation: the instrument the action claims to be made under.
@@ -339,7 +341,8 @@ func (e *evaluation) cappedLinks() []*link {
 }
 
 // requestFaults checks what is wrong with a request whatever the path:
-// conflicts of interest, self-approval, duplicate signatories. It reports
+// conflicts of interest, self-approval, duplicate signatories, a body's
+// decision rule not met (collective.go). It reports
 // whether the request is free of them; with out non-nil it adds every
 // fault.
 func (r *Register) requestFaults(req *Request, at time.Time, out *reasonSet) bool {
@@ -376,6 +379,9 @@ func (r *Register) requestFaults(req *Request, at time.Time, out *reasonSet) boo
 		if !ok && out == nil {
 			return false
 		}
+	}
+	if reason, met := r.collectiveFault(req, at, out != nil); !met {
+		add(reason)
 	}
 	return ok
 }

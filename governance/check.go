@@ -178,6 +178,9 @@ func (c *checker) index() {
 	scopes := map[coprod.PartyID][]Scope{}
 	for _, id := range c.r.activityOrder {
 		a := &c.r.activityLog[c.r.activities[id]]
+		if !a.Live(c.at) {
+			continue
+		}
 		for _, p := range a.Responsible {
 			scopes[p] = append(scopes[p], a.Scope)
 		}
@@ -290,6 +293,9 @@ func (c *checker) authority(party coprod.PartyID, scope Scope) (ok bool, dead *l
 func (c *checker) activities() {
 	for _, id := range c.r.activityOrder {
 		a := &c.r.activityLog[c.r.activities[id]]
+		if !a.Live(c.at) {
+			continue // ended or not begun: not judged as live work
+		}
 		switch len(a.Accountable) {
 		case 0:
 			c.add(CodeNoAccountable, SeverityError, fmt.Sprintf("activity %q has no one Accountable", a.Name), a.ID)
@@ -385,46 +391,6 @@ func (c *checker) recused(interest uuid.UUID, scope Scope) bool {
 	return false
 }
 
-// community reports community-side parties that take part only as
-// Consulted or Informed, never Responsible or Accountable, and hold no
-// live mandate or delegation.
-func (c *checker) community() {
-	type roles struct{ decides, involved bool }
-	seen := map[coprod.PartyID]*roles{}
-	get := func(p coprod.PartyID) *roles {
-		if seen[p] == nil {
-			seen[p] = &roles{}
-		}
-		return seen[p]
-	}
-	for _, id := range c.r.activityOrder {
-		a := &c.r.activityLog[c.r.activities[id]]
-		for _, role := range [...][]coprod.PartyID{a.Responsible, a.Accountable} {
-			for _, p := range role {
-				get(p).decides = true
-			}
-		}
-		for _, role := range [...][]coprod.PartyID{a.Consulted, a.Informed} {
-			for _, p := range role {
-				get(p).involved = true
-			}
-		}
-	}
-	for _, p := range c.r.partyOrder {
-		ro := seen[p]
-		if ro == nil || ro.decides || !ro.involved || !c.r.parties[p].Sector.IsCommunity() {
-			continue
-		}
-		holds := false
-		for _, l := range c.r.held[p] {
-			if c.live(l) {
-				holds = true
-				break
-			}
-		}
-		if !holds {
-			c.add(CodeCommunityNoDecision, SeverityWarning,
-				fmt.Sprintf("%s is only ever Consulted or Informed and holds no delegated authority", c.r.partyName(p)), p)
-		}
-	}
-}
+// community reports community parties without decision rights, per Co
+// (check_community.go).
+func (c *checker) community() { c.communityPerCo() }

@@ -2,6 +2,7 @@ package governance_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/coprod/coprod"
@@ -23,6 +24,8 @@ const linksPerGroup = 100
 // and a few resting on individuals or touching reserved matters;
 // declared interests, half of them recused; revoked, expired and partly
 // reassumed delegations, and links expiring within ExpiryNotice of checkAt.
+// Each group has a design panel, a body whose members change over time,
+// and its activities are spread over the four Co's, some of them ended.
 func scaleRegister(tb testing.TB, links int) *governance.Register {
 	tb.Helper()
 	r := governance.NewRegister()
@@ -48,6 +51,18 @@ func scaleRegister(tb testing.TB, links int) *governance.Register {
 		for i := range 5 {
 			must(r.AddParty(coprod.Party{ID: pid("person", i), Name: fmt.Sprintf("Person %d-%d", g, i), Sector: coprod.Individual}))
 		}
+
+		panel := pid("panel", 0)
+		must(r.AddParty(coprod.Party{ID: panel, Name: fmt.Sprintf("Design panel %d", g), Sector: coprod.Statutory}))
+		must(r.AddBody(governance.Body{Party: panel, Rule: governance.RuleMajority, Quorum: 2}))
+		for i := range 8 {
+			w := coprod.Window{NotBefore: date(2025, 1, 1)}
+			if i%4 == 0 {
+				w.Expires = date(2026, 1, 1) // left before checkAt
+			}
+			must(r.Join(governance.Membership{ID: pid("seat", i), Body: panel, Member: pid("org", i*3), Window: w}))
+		}
+		must(r.Join(governance.Membership{ID: pid("seat", 8), Body: panel, Member: council}))
 
 		mandate := pid("mandate", 0)
 		must(r.AddMandate(governance.Mandate{ID: mandate, Holder: council, Scope: root, Basis: "Care Act 2014 s.1",
@@ -84,15 +99,25 @@ func scaleRegister(tb testing.TB, links int) *governance.Register {
 				if j%3 != 0 {
 					continue
 				}
+				cos := governance.AllCos()[(k+j)%4 : (k+j)%4+1]
+				if k == 4 && cos[0] != governance.CoAssessment {
+					cos = append(cos, governance.CoAssessment)
+				}
+				var w coprod.Window
+				if k == 8 {
+					w.Expires = date(2026, 1, 1) // ended before checkAt
+				}
 				must(r.AddActivity(governance.Activity{ID: pid("activity", k*10+j), Name: fmt.Sprintf("Service %d-%d-%d", g, k, j),
 					Scope: service(k, j), Responsible: []uuid.UUID{pid("org", (k*10+j)%30)}, Accountable: []uuid.UUID{hub},
-					Consulted: []uuid.UUID{users}, Informed: []uuid.UUID{pid("org", (k*10+j+1)%30)}}))
+					Consulted: []uuid.UUID{users}, Informed: []uuid.UUID{pid("org", (k*10+j+1)%30)}, Cos: slices.Clone(cos), Window: w}))
 			}
 		}
 		for i := range 5 {
 			must(r.AddActivity(governance.Activity{ID: pid("outreach", i), Name: fmt.Sprintf("Outreach %d-%d", g, i),
 				Scope: service(i, 9), Responsible: []uuid.UUID{pid("person", i)}, Accountable: []uuid.UUID{hub}}))
 		}
+		must(r.AddActivity(governance.Activity{ID: pid("design", 0), Name: fmt.Sprintf("Design %d", g), Scope: area(3),
+			Cos: []governance.Co{governance.CoDesign}, Responsible: []uuid.UUID{panel}, Accountable: []uuid.UUID{hub}}))
 		must(r.AddActivity(governance.Activity{ID: pid("budget", 0), Name: fmt.Sprintf("Budget %d", g),
 			Scope: sc(root.String() + "/budget"), Responsible: []uuid.UUID{council}, Accountable: []uuid.UUID{hub}}))
 

@@ -36,6 +36,18 @@
 // leaves with them; Check says so. They may spend the body's money where
 // their authority allows.
 //
+// A [Body] is a party that decides collectively (a reference group, a
+// board, a panel, a provider alliance): [Membership] records say who
+// belongs to it and when, and its [DecisionRule] (any member, a majority,
+// unanimity, with an optional quorum) says how many eligible members must
+// approve a request it makes. Members recused from the request's scope are
+// not eligible.
+//
+// Every Activity says which of the four Co's ([Co]: co-commissioning,
+// co-design, co-delivery, co-assessment) it belongs to and when it runs;
+// Responsible and Accountable parties decide in it, Consulted and Informed
+// ones advise. Check judges community decision rights per Co.
+//
 // Scopes are segment-aware paths: "commission/mental-health/iapt" lies
 // inside "commission/mental-health"; "commission/mental" does not cover
 // "commission/mental-health".

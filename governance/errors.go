@@ -233,6 +233,7 @@ var sentinels = [...]*codedError{
 	ErrApproverNoAuthority, ErrConflictOfInterest, ErrApproverConflict,
 	ErrForeignAccount, ErrSelfPayment, ErrNotEntitled, ErrReservedAbove,
 	ErrNotIndividual, ErrNotOrganisation, ErrUnknownActing,
+	ErrUnknownBody, ErrSelfMembership, ErrDuplicateMembership, ErrCollectiveRuleNotMet,
 }
 
 func sentinelFor(c Code) error {

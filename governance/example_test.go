@@ -144,7 +144,8 @@ func ExampleRegister_Check() {
 	}
 	fmt.Print(r.Check(time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)))
 	// Output:
-	// governance check at 2025-09-01T00:00:00Z: 0 errors, 3 warnings, 0 notes
+	// governance check at 2025-09-01T00:00:00Z: 0 errors, 4 warnings, 0 notes
+	// warning COMMUNITY_WITHOUT_DECISION_RIGHTS: Temple takes part in no live activity and holds no delegated authority for one
 	// warning COMMUNITY_WITHOUT_DECISION_RIGHTS: Service Users Forum is only ever Consulted or Informed and holds no delegated authority
 	// warning KEY_PERSON_DEPENDENCY: "Family therapy network" rests on Hub Director alone, with no deputy
 	// warning RESPONSIBLE_WITHOUT_AUTHORITY: Hub Director is Responsible for "Family therapy network" but holds no valid authority for commission/mental-health/family-therapy
@@ -164,4 +165,45 @@ func ExampleRegister_Mermaid() {
 	//   P2 -->|"commission/mental-health/iapt<br/>≤ 5000.00 GBP"| P3
 	//   classDef community fill:#e6f4ea,stroke:#2e7d32
 	//   class P2,P3 community
+}
+
+// Decision rights are judged per Co: the temple decides how IAPT is
+// delivered, but is only consulted on what is commissioned, so it has no
+// decision right in commissioning. The mosque, named in no activity, has
+// none anywhere. Each finding names the Co among its subjects (Co.ID).
+func ExampleRegister_Check_perCo() {
+	council := coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000101"), Name: "Council", Sector: coprod.Statutory}
+	temple := coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000102"), Name: "Temple", Sector: coprod.Community}
+	mosque := coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000103"), Name: "Mosque", Sector: coprod.Community}
+	r := governance.NewRegister()
+	steps := []error{
+		r.AddParty(council), r.AddParty(temple), r.AddParty(mosque),
+		r.AddActivity(governance.Activity{
+			ID: uuid.MustParse("00000000-0000-4000-8000-0000000001a1"), Name: "Commissioning round",
+			Scope: governance.MustParseScope("services/commissioning"), Cos: []governance.Co{governance.CoCommissioning},
+			Responsible: []uuid.UUID{council.ID}, Accountable: []uuid.UUID{council.ID}, Consulted: []uuid.UUID{temple.ID},
+		}),
+		r.AddActivity(governance.Activity{
+			ID: uuid.MustParse("00000000-0000-4000-8000-0000000001a2"), Name: "IAPT at the temple",
+			Scope: governance.MustParseScope("services/delivery"), Cos: []governance.Co{governance.CoDelivery},
+			Responsible: []uuid.UUID{temple.ID}, Accountable: []uuid.UUID{council.ID},
+		}),
+	}
+	if err := errors.Join(steps...); err != nil {
+		panic(err)
+	}
+	for _, f := range r.Check(time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)).Findings {
+		if f.Code != governance.CodeCommunityNoDecision {
+			continue
+		}
+		for _, co := range governance.AllCos() {
+			if f.Subjects[1] == co.ID() {
+				fmt.Printf("%s: %s\n", co, f.Reason)
+			}
+		}
+	}
+	// Output:
+	// co-commissioning: Temple only advises on co-commissioning (Consulted or Informed) and holds no delegated authority there
+	// co-delivery: Mosque has no part in any live co-delivery activity and holds no delegated authority there
+	// co-commissioning: Mosque has no part in any live co-commissioning activity and holds no delegated authority there
 }

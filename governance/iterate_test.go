@@ -134,6 +134,53 @@ func TestIteratorsHoldNoLockInTheLoopBody(t *testing.T) {
 				return nil
 			},
 		},
+		{
+			name: "Bodies",
+			write: func(r *governance.Register, i int) error {
+				p := coprod.Party{ID: id(fmt.Sprint("written-body-", i)), Name: "written body", Sector: coprod.Community}
+				if err := r.AddParty(p); err != nil {
+					return err
+				}
+				return r.AddBody(governance.Body{Party: p.ID, Rule: governance.RuleMajority})
+			},
+			loop: func(r *governance.Register, body func(uuid.UUID) error) error {
+				for b := range r.Bodies() {
+					if err := body(b.Party); err != nil {
+						return err
+					}
+					for range r.Bodies() {
+					}
+				}
+				return nil
+			},
+		},
+		{
+			name: "Memberships",
+			write: func(r *governance.Register, i int) error {
+				if _, ok := r.Body(id("writers-panel")); !ok {
+					if err := r.AddParty(coprod.Party{ID: id("writers-panel"), Name: "Writers' panel", Sector: coprod.Community}); err != nil {
+						return err
+					}
+					if err := r.AddBody(governance.Body{Party: id("writers-panel"), Rule: governance.RuleAny}); err != nil {
+						return err
+					}
+				}
+				// One member joins for a day at a time: no two overlap.
+				from := date(2025, 1, 1).AddDate(0, 0, i)
+				return r.Join(governance.Membership{ID: id(fmt.Sprint("written-membership-", i)), Body: id("writers-panel"),
+					Member: id("writer"), Window: coprod.Window{NotBefore: from, Expires: from.AddDate(0, 0, 1)}})
+			},
+			loop: func(r *governance.Register, body func(uuid.UUID) error) error {
+				for m := range r.Memberships() {
+					if err := body(m.ID); err != nil {
+						return err
+					}
+					for range r.Memberships() {
+					}
+				}
+				return nil
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -35,6 +35,10 @@ type document struct {
 	// register without them writes the document it always has.
 	ActingFor  []ActingFor `json:"acting_for,omitempty"`
 	ActingEnds []ActingEnd `json:"acting_ends,omitempty"`
+	// Bodies and Memberships are absent from documents written before
+	// collective bodies were kept; such documents decode as before.
+	Bodies      []Body       `json:"bodies,omitempty"`
+	Memberships []Membership `json:"memberships,omitempty"`
 }
 
 // MarshalJSON encodes the whole register, every record and every activity
@@ -66,6 +70,7 @@ func (r *Register) MarshalJSON() ([]byte, error) {
 		doc.ActingFor = append(doc.ActingFor, a.ActingFor)
 	}
 	doc.ActingEnds = slices.Clone(r.actingEnds)
+	doc.Bodies, doc.Memberships = r.bodies.export()
 	r.mu.RUnlock()
 	return json.Marshal(doc)
 }
@@ -132,6 +137,9 @@ func build(doc document) (*Register, error) {
 		if err := r.AddParty(p); err != nil {
 			return nil, err
 		}
+	}
+	if err := r.replayBodies(doc.Bodies, doc.Memberships); err != nil {
+		return nil, err
 	}
 	for _, m := range doc.Mandates {
 		if err := r.AddMandate(m); err != nil {

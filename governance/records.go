@@ -131,6 +131,14 @@ type Reassumption struct {
 // Consulted and Informed. Scope is the authority the activity needs.
 // Deputies can step in for a Responsible or Accountable person.
 //
+// Cos says which of the four Co's the work belongs to (one or several);
+// an activity recorded before Co's were kept names none, and Check
+// judges it apart (see Co). Window is when the work runs: Check judges
+// only activities whose window contains the time it checks at, so work
+// that has ended or not begun raises no findings. The zero Window is
+// always. Who decides and who advises follows from the RACI line
+// (Activity.Decides).
+//
 // The register accepts activities that break RACI rules so that Check can
 // report them: an accountability framework must be able to describe a
 // faulty partnership before it can show how to mend it.
@@ -143,6 +151,8 @@ type Activity struct {
 	Consulted   []coprod.PartyID `json:"consulted,omitempty"`
 	Informed    []coprod.PartyID `json:"informed,omitempty"`
 	Deputies    []coprod.PartyID `json:"deputies,omitempty"`
+	Cos         []Co             `json:"cos,omitempty"`
+	Window      coprod.Window    `json:"window,omitzero"`
 	// Recorded is when the record was made, as the application's clock
 	// says: the register answers "as known at" a recorded time (AsOf) and
 	// a journaled register requires it. Zero means known from the start.

@@ -68,6 +68,8 @@ type registerData struct {
 	// the latest recorded time.
 	log          []logEntry
 	lastRecorded time.Time
+
+	bodies bodyData
 }
 
 // link is the register's node for a mandate or a delegation. Its fields
@@ -127,6 +129,9 @@ func (r *Register) idTaken(id uuid.UUID) bool {
 		return true
 	}
 	if _, ok := r.acting[id]; ok {
+		return true
+	}
+	if _, ok := r.bodies.memberships[id]; ok {
 		return true
 	}
 	_, ok := r.interests[id]
@@ -600,6 +605,12 @@ func validateActivity(a Activity) error {
 	if !utf8.ValidString(a.Name) {
 		return fmt.Errorf("name is not valid UTF-8")
 	}
+	if err := validateCos(a.Cos); err != nil {
+		return err
+	}
+	if err := a.Window.Validate(); err != nil {
+		return err
+	}
 	return checkScope(a.Scope)
 }
 
@@ -609,6 +620,7 @@ func cloneActivity(a Activity) Activity {
 	a.Consulted = slices.Clone(a.Consulted)
 	a.Informed = slices.Clone(a.Informed)
 	a.Deputies = slices.Clone(a.Deputies)
+	a.Cos = slices.Clone(a.Cos)
 	return a
 }
 
@@ -770,13 +782,15 @@ func (r *Register) Recuse(rec Recusal) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.init()
-	if _, ok := r.interests[rec.Interest]; !ok {
+	in, ok := r.interests[rec.Interest]
+	if !ok {
 		return refuse("recusal", rec.Interest, ErrUnknownInterest, "no interest %s", rec.Interest)
 	}
 	if err := r.commit(recRecusal, rec.Interest, rec.Recorded, rec); err != nil {
 		return err
 	}
 	r.recusals = append(r.recusals, rec)
+	r.bodies.noteRecusal(in.Holder, rec)
 	return nil
 }
 

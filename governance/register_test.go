@@ -184,6 +184,16 @@ func TestOtherRecordRefusals(t *testing.T) {
 		"activity unknown party": {governance.ErrUnknownParty, func() error {
 			return r.AddActivity(governance.Activity{ID: id("a"), Name: "x", Scope: sc("a"), Responsible: []uuid.UUID{id("x")}})
 		}},
+		"activity unknown co": {governance.ErrInvalidRecord, func() error {
+			return r.AddActivity(governance.Activity{ID: id("a"), Name: "x", Scope: sc("a"), Cos: []governance.Co{"co-production"}})
+		}},
+		"activity co twice": {governance.ErrInvalidRecord, func() error {
+			return r.AddActivity(governance.Activity{ID: id("a"), Name: "x", Scope: sc("a"), Cos: []governance.Co{governance.CoDesign, governance.CoDesign}})
+		}},
+		"activity bad window": {governance.ErrInvalidRecord, func() error {
+			return r.AddActivity(governance.Activity{ID: id("a"), Name: "x", Scope: sc("a"),
+				Window: coprod.Window{NotBefore: date(2026, 1, 1), Expires: date(2026, 1, 1)}})
+		}},
 		"revise unknown activity": {governance.ErrUnknownActivity, func() error {
 			return r.ReviseActivity(governance.Activity{ID: id("a"), Name: "x", Scope: sc("a")})
 		}},

@@ -1,7 +1,6 @@
 package ledger
 
 import (
-	"slices"
 	"time"
 
 	"github.com/coprod/coprod"
@@ -40,7 +39,7 @@ func (l *Ledger) authorize(kind string, tx *Transaction, prior *coprod.Prior) (*
 		return nil, nil // nothing moves: nothing to authorise
 	}
 	p := coprod.Permission{
-		Decider: f.DecidedBy, Approvers: f.Approvers, Scope: f.Scope, Instrument: f.Instrument,
+		Decider: f.DecidedBy, Approvers: approverParties(f.Approvers), Scope: f.Scope, Instrument: f.Instrument,
 		Recorded: tx.Recorded, Effective: tx.Effective, Location: l.opts.Location, Prior: prior,
 	}
 	if tx.Kind != Reversal {
@@ -337,7 +336,7 @@ func (l *Ledger) Permission(id uuid.UUID) (coprod.Permission, error) {
 	tx := e.tx
 	f := &tx.Formality
 	p := coprod.Permission{
-		Decider: f.DecidedBy, Approvers: slices.Clone(f.Approvers), Scope: f.Scope, Instrument: f.Instrument,
+		Decider: f.DecidedBy, Approvers: approverParties(f.Approvers), Scope: f.Scope, Instrument: f.Instrument,
 		Recorded: tx.Recorded, Effective: tx.Effective, Location: l.opts.Location,
 	}
 	p.Payers, p.Beneficiaries = l.owners(tx.Postings)

@@ -12,7 +12,7 @@ import (
 // path. decodeTransactionFast reads the form appendTransaction writes,
 // field by field, and reports false at the first thing it does not expect
 // (an escape, a byte outside printable ASCII, a labour record, metadata,
-// another field order), leaving the input to encoding/json. Whatever it
+// approvals, another field order), leaving the input to encoding/json. Whatever it
 // does accept it decodes exactly as encoding/json would: a fuzz target
 // holds the two together.
 func decodeTransactionFast(b []byte) (Transaction, bool) {

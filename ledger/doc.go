@@ -101,7 +101,10 @@
 // beneficiaries: a declared interest in one refuses the record, and a
 // decider who gains needs an independent second signatory among
 // Formality.Approvers. A transfer between one owner's own accounts makes
-// no beneficiary.
+// no beneficiary. Each approval is kept beside who decided, with its time
+// and a reference (a minute number), and the approving parties are put
+// to the authority: a second signatory, or the members of a collective
+// body deciding by its rule, are recorded through the ledger.
 //
 // The subtree rule. A cumulative limit on a mandate or delegation bounds
 // everything spent under it and under every delegation below it, in the

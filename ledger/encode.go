@@ -69,11 +69,22 @@ func appendTransaction(b []byte, t *Transaction) ([]byte, error) {
 	b = appendUUID(b, t.Formality.DecidedBy)
 	if len(t.Formality.Approvers) > 0 {
 		b = append(b, `,"approvers":[`...)
-		for i, a := range t.Formality.Approvers {
+		for i := range t.Formality.Approvers {
+			a := &t.Formality.Approvers[i]
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendUUID(b, a)
+			b = append(b, `{"party":`...)
+			b = appendUUID(b, a.Party)
+			b = append(b, `,"at":`...)
+			if b, err = appendTime(b, a.At); err != nil {
+				return nil, err
+			}
+			if a.Ref != "" {
+				b = append(b, `,"ref":`...)
+				b = appendString(b, a.Ref)
+			}
+			b = append(b, '}')
 		}
 		b = append(b, ']')
 	}

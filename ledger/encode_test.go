@@ -47,7 +47,10 @@ func TestAppendTransactionMatchesEncodingJSON(t *testing.T) {
 			Effective: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Recorded: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)},
 		{ID: uuid.New(), Kind: Grant, Postings: []Posting{{Account: uuid.New(), Amount: coprod.MustParseAmount("-5", coprod.GBP)}, {Account: uuid.New(), Amount: coprod.MustParseAmount("5", coprod.GBP)}},
 			Effective: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), Recorded: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC),
-			Formality: Formality{Instrument: uuid.New(), Scope: "c/m", DecidedBy: uuid.New(), Approvers: []uuid.UUID{uuid.New(), uuid.New()}},
+			Formality: Formality{Instrument: uuid.New(), Scope: "c/m", DecidedBy: uuid.New(), Approvers: []Approval{
+				{Party: uuid.New(), At: time.Date(2025, 3, 30, 18, 0, 0, 5, loc), Ref: "Board minute 25/114 <b> & café"},
+				{Party: uuid.New(), At: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)},
+			}},
 			Proof: &coprod.Proof{Path: []coprod.ProofLink{
 				{ID: uuid.New(), To: uuid.New(), Scope: "c"},
 				{ID: uuid.New(), From: uuid.New(), To: uuid.New(), Scope: "c/m <é>", Limit: coprod.MustParseAmount("0", coprod.GBP),
@@ -55,8 +58,10 @@ func TestAppendTransactionMatchesEncodingJSON(t *testing.T) {
 				{ID: uuid.New(), From: uuid.New(), To: uuid.New(), Scope: "c/m/i", Limit: coprod.MustParseAmount("100", coprod.GBP),
 					Period: coprod.Window{Expires: time.Date(2026, 3, 31, 23, 0, 0, 0, time.UTC)}},
 			}}},
-		{ID: uuid.New(), Kind: Grant, Formality: Formality{Approvers: []uuid.UUID{}}, Proof: &coprod.Proof{}},
-		{ID: uuid.New(), Kind: Grant, Postings: []Posting{{Account: uuid.New(), Amount: coprod.MustParseAmount("-10", coprod.GBP)}, {Account: uuid.New(), Amount: coprod.MustParseAmount("10", coprod.GBP)}},
+		{ID: uuid.New(), Kind: Grant, Formality: Formality{Approvers: []Approval{}}, Proof: &coprod.Proof{}},
+		{ID: uuid.New(), Kind: Grant, Formality: Formality{Approvers: []Approval{{}}}},
+		{ID: uuid.New(), Kind: Grant, Formality: Formality{Approvers: []Approval{{Party: uuid.New(), At: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}}}},
+				{ID: uuid.New(), Kind: Grant, Postings: []Posting{{Account: uuid.New(), Amount: coprod.MustParseAmount("-10", coprod.GBP)}, {Account: uuid.New(), Amount: coprod.MustParseAmount("10", coprod.GBP)}},
 			Effective: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), Recorded: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC),
 			Formality: Formality{Instrument: uuid.New(), Scope: "commission/iapt", DecidedBy: uuid.New()},
 			Proof: &coprod.Proof{
@@ -96,7 +101,8 @@ func FuzzAppendTransaction(f *testing.F) {
 		at := time.Unix(unix, int64(nanos)%1e9).In(time.FixedZone("z", int(offset%86400)))
 		tx := Transaction{
 			ID: uuid.New(), Kind: Kind(key), Postings: []Posting{{Account: uuid.New(), Amount: amount(a)}, {Account: uuid.New(), Amount: amount(b)}},
-			Effective: at, Recorded: at.Add(time.Hour), Formality: Formality{Scope: coprod.Scope(scope), DecidedBy: uuid.New()},
+			Effective: at, Recorded: at.Add(time.Hour), Formality: Formality{Scope: coprod.Scope(scope), DecidedBy: uuid.New(),
+				Approvers: []Approval{{Party: uuid.New(), At: at.Add(-time.Duration(nanos)), Ref: memo}, {Party: uuid.New(), At: at}}},
 			Coverage: Coverage(value), Memo: memo, Metadata: map[string]string{key: value, value: memo},
 		}
 		checkEncoding(t, &tx)

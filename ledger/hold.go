@@ -90,12 +90,13 @@ func (h *Hold) validate() error {
 		return fmt.Errorf("no deciding party")
 	case !h.Coverage.Valid():
 		return fmt.Errorf("unknown coverage %q", string(h.Coverage))
-	case len(h.Formality.Approvers) > MaxApprovers:
-		return fmt.Errorf("more than %d approvers", MaxApprovers)
 	case h.Proof != nil && len(h.Proof.Path) > MaxProofLinks:
 		return fmt.Errorf("proof path longer than %d links", MaxProofLinks)
 	case h.Proof != nil && len(h.Proof.Acting) > MaxPostings:
 		return fmt.Errorf("proof names more than %d acting-for records", MaxPostings)
+	}
+	if err := validateApprovals(h.Formality.Approvers, h.Recorded); err != nil {
+		return err
 	}
 	if err := checkText("memo", h.Memo); err != nil {
 		return err
@@ -214,8 +215,9 @@ type CaptureRequest struct {
 	// By decides the capture: with an Authorizer, someone entitled to act
 	// on the hold (its decider, a holder above them on its proof path, or
 	// a successor in the same post), within their own limits now.
-	By        coprod.PartyID
-	Approvers []coprod.PartyID
+	By coprod.PartyID
+	// Approvers are the co-signatories' approvals, at or before Recorded.
+	Approvers []Approval
 }
 
 // Capture posts req.Amount (at most the amount held) of a hold and
@@ -301,8 +303,10 @@ type VoidRequest struct {
 	Hold uuid.UUID
 	// By decides the void: with an Authorizer, someone entitled to act on
 	// the hold, as for a capture.
-	By        coprod.PartyID
-	Approvers []coprod.PartyID
+	By coprod.PartyID
+	// Approvers are the co-signatories' approvals, at or before At. They
+	// are put to the authority; the hold's resolution does not keep them.
+	Approvers []Approval
 	// At is when the void is recorded.
 	At     time.Time
 	Reason string
@@ -314,6 +318,9 @@ func (l *Ledger) Void(req VoidRequest) error {
 	r := HoldResolution{Hold: req.Hold, Resolution: Voided, At: req.At, By: req.By, Reason: req.Reason}
 	if err := checkEnd(&r); err != nil {
 		return err
+	}
+	if err := validateApprovals(req.Approvers, req.At); err != nil {
+		return refuseCause("hold", req.Hold, ErrInvalidTransaction, err)
 	}
 	l.mu.RLock()
 	s, ok := l.holds[req.Hold]

@@ -490,8 +490,9 @@ type ReversalRequest struct {
 	// to act on the original (its decider, a holder above them on its
 	// proof path, or a successor in the same post).
 	By coprod.PartyID
-	// Approvers are co-signatories, if any.
-	Approvers []coprod.PartyID
+	// Approvers are the co-signatories' approvals, if any, at or before
+	// Recorded.
+	Approvers []Approval
 	Reason    string
 	Effective time.Time
 	Recorded  time.Time

@@ -901,7 +901,8 @@ func (g *gen) formality() ledger.Formality {
 		f.Instrument, f.Scope = id("delegation"), "commission/mental-health/iapt"
 	}
 	if g.chance(10) {
-		f.Approvers = []uuid.UUID{pick(g, parties)}
+		// Approved before any recorded time the model uses.
+		f.Approvers = []ledger.Approval{{Party: pick(g, parties), At: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Ref: "minute 7"}}
 	}
 	return f
 }

@@ -104,10 +104,12 @@ type Formality struct {
 	Scope coprod.Scope `json:"scope,omitempty"`
 	// DecidedBy is the party who decided. Required.
 	DecidedBy coprod.PartyID `json:"decided_by"`
-	// Approvers are co-signatories (at most MaxApprovers): above a
+	// Approvers are the co-signatories' approvals (at most
+	// MaxApprovers), each with its time and reference: above a
 	// joint-authorisation threshold, or for a payment to the decider, an
-	// independent one must approve.
-	Approvers []coprod.PartyID `json:"approvers,omitempty"`
+	// independent one must approve, and a collective body's members
+	// approve by its decision rule.
+	Approvers []Approval `json:"approvers,omitempty"`
 }
 
 // checkScope accepts no scope or a valid one.
@@ -123,7 +125,7 @@ func (f *Formality) checkScope() error {
 func (f Formality) Formal() bool { return f.Instrument != uuid.Nil }
 
 func (f *Formality) equal(o *Formality) bool {
-	return f.Instrument == o.Instrument && f.Scope == o.Scope && f.DecidedBy == o.DecidedBy && slices.Equal(f.Approvers, o.Approvers)
+	return f.Instrument == o.Instrument && f.Scope == o.Scope && f.DecidedBy == o.DecidedBy && equalApprovals(f.Approvers, o.Approvers)
 }
 
 // Transaction is one balanced entry. Its ID is the idempotency key: the
@@ -238,8 +240,6 @@ func (t *Transaction) validateShape() error {
 		return fmt.Errorf("unknown coverage %q", string(t.Coverage))
 	case len(t.Metadata) > MaxMetadata:
 		return fmt.Errorf("more than %d metadata entries", MaxMetadata)
-	case len(t.Formality.Approvers) > MaxApprovers:
-		return fmt.Errorf("more than %d approvers", MaxApprovers)
 	case t.Proof != nil && len(t.Proof.Path) > MaxProofLinks:
 		return fmt.Errorf("proof path longer than %d links", MaxProofLinks)
 	case t.Proof != nil && len(t.Proof.Acting) > MaxPostings:
@@ -258,6 +258,9 @@ func (t *Transaction) validateShape() error {
 			// in the books that no authority was asked about.
 			return fmt.Errorf("posting %d moves nothing", i)
 		}
+	}
+	if err := validateApprovals(t.Formality.Approvers, t.Recorded); err != nil {
+		return err
 	}
 	if err := checkText("memo", t.Memo); err != nil {
 		return err
