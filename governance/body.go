@@ -74,6 +74,8 @@ type Body struct {
 	Party  coprod.PartyID `json:"party"`
 	Rule   DecisionRule   `json:"rule"`
 	Quorum int            `json:"quorum,omitempty"`
+	// Recorded is when the record was made (see Mandate.Recorded).
+	Recorded time.Time `json:"recorded,omitzero"`
 }
 
 // Membership records Member belonging to Body within Window, a half-open
@@ -85,6 +87,8 @@ type Membership struct {
 	Body   coprod.PartyID `json:"body"`
 	Member coprod.PartyID `json:"member"`
 	Window coprod.Window  `json:"window,omitzero"`
+	// Recorded is when the record was made (see Mandate.Recorded).
+	Recorded time.Time `json:"recorded,omitzero"`
 }
 
 // bodyData is the register's part for collective bodies and the
@@ -156,6 +160,9 @@ func (r *Register) AddBody(b Body) error {
 	if r.bodies.bodies[b.Party] != nil {
 		return refuse("body", b.Party, ErrDuplicateID, "party %s is already a body", b.Party)
 	}
+	if err := r.commit(recBody, b.Party, b.Recorded, b); err != nil {
+		return err
+	}
 	s := &bodyState{Body: b}
 	r.bodies.bodies[b.Party] = s
 	r.bodies.bodyOrder = append(r.bodies.bodyOrder, s)
@@ -205,6 +212,9 @@ func (r *Register) Join(m Membership) error {
 				return refuse(kind, m.ID, ErrDuplicateMembership, "%s is already a member of %s within %s (%s)", m.Member, m.Body, o.Window, o.ID)
 			}
 		}
+	}
+	if err := r.commit(recMembership, m.ID, m.Recorded, m); err != nil {
+		return err
 	}
 	b.members = append(b.members, m)
 	r.bodies.memberships[m.ID] = struct{}{}

@@ -60,10 +60,12 @@ const (
 	recRecusal      = "recusal"
 	recActingFor    = "acting-for"
 	recActingEnd    = "acting-end"
+	recBody         = "body"
+	recMembership   = "membership"
 )
 
 var types = []string{recParty, recMandate, recDelegation, recRevocation, recReassumption, recActivity,
-	recRevision, recInterest, recRecusal, recActingFor, recActingEnd}
+	recRevision, recInterest, recRecusal, recActingFor, recActingEnd, recBody, recMembership}
 
 // logEntry is one accepted record, in the order recorded: the register's
 // own history, which AsOf replays up to a recorded time.
@@ -333,6 +335,16 @@ func decodeLine(l journal.Line) (any, error) {
 			v.Reason = text["reason"]
 			return v, nil
 		}
+	case recBody:
+		var v Body
+		if err = dec(&v); err == nil {
+			return v, nil
+		}
+	case recMembership:
+		var v Membership
+		if err = dec(&v); err == nil {
+			return v, nil
+		}
 	default:
 		return nil, fmt.Errorf("record type %q", l.Type)
 	}
@@ -366,6 +378,10 @@ func (r *Register) apply(typ string, record any) error {
 		return r.ActFor(v)
 	case ActingEnd:
 		return r.EndActing(v)
+	case Body:
+		return r.AddBody(v)
+	case Membership:
+		return r.Join(v)
 	}
 	return fmt.Errorf("governance: no record of type %T", record)
 }

@@ -61,7 +61,7 @@ func TestAppendTransactionMatchesEncodingJSON(t *testing.T) {
 		{ID: uuid.New(), Kind: Grant, Formality: Formality{Approvers: []Approval{}}, Proof: &coprod.Proof{}},
 		{ID: uuid.New(), Kind: Grant, Formality: Formality{Approvers: []Approval{{}}}},
 		{ID: uuid.New(), Kind: Grant, Formality: Formality{Approvers: []Approval{{Party: uuid.New(), At: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}}}},
-				{ID: uuid.New(), Kind: Grant, Postings: []Posting{{Account: uuid.New(), Amount: coprod.MustParseAmount("-10", coprod.GBP)}, {Account: uuid.New(), Amount: coprod.MustParseAmount("10", coprod.GBP)}},
+		{ID: uuid.New(), Kind: Grant, Postings: []Posting{{Account: uuid.New(), Amount: coprod.MustParseAmount("-10", coprod.GBP)}, {Account: uuid.New(), Amount: coprod.MustParseAmount("10", coprod.GBP)}},
 			Effective: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), Recorded: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC),
 			Formality: Formality{Instrument: uuid.New(), Scope: "commission/iapt", DecidedBy: uuid.New()},
 			Proof: &coprod.Proof{
