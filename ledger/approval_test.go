@@ -178,3 +178,21 @@ func TestApprovalRefusals(t *testing.T) {
 		})
 	}
 }
+
+// TestVoidKeepsItsApprovals checks that a void's approvals are kept on the
+// resolution and journaled.
+func TestVoidKeepsItsApprovals(t *testing.T) {
+	var j bytes.Buffer
+	l := newLedger(t, ledger.Options{Journal: &j})
+	_, err := l.PlaceHold(ledger.Hold{ID: id("h"), Kind: ledger.Grant, From: id("council-budget"), To: id("temple-cash"), Amount: gbp("10"),
+		Recorded: day(2025, 6, 1), Formality: ledger.Formality{DecidedBy: council}})
+	require.NoError(t, err)
+	approvals := []ledger.Approval{{Party: officer, At: day(2025, 6, 2), Ref: "minute 12"}}
+	require.NoError(t, l.Void(ledger.VoidRequest{Hold: id("h"), By: council, Approvers: approvals, At: day(2025, 6, 2)}))
+	back, err := ledger.Replay(bytes.NewReader(j.Bytes()), ledger.Options{})
+	require.NoError(t, err)
+	for h := range back.Holds() {
+		require.Len(t, h.Resolution.Approvers, 1)
+		assert.Equal(t, "minute 12", h.Resolution.Approvers[0].Ref)
+	}
+}

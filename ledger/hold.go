@@ -53,11 +53,14 @@ type HoldResolution struct {
 	Hold       uuid.UUID  `json:"hold"`
 	Resolution Resolution `json:"resolution"`
 	// At is when the resolution was recorded.
-	At          time.Time      `json:"at"`
-	By          coprod.PartyID `json:"by,omitzero"`
-	Reason      string         `json:"reason,omitempty"`
-	Transaction *Transaction   `json:"transaction,omitempty"`
-	Proof       *coprod.Proof  `json:"proof,omitempty"`
+	At time.Time      `json:"at"`
+	By coprod.PartyID `json:"by,omitzero"`
+	// Approvers are the co-signatories of a void (a capture's are on its
+	// transaction).
+	Approvers   []Approval    `json:"approvers,omitempty"`
+	Reason      string        `json:"reason,omitempty"`
+	Transaction *Transaction  `json:"transaction,omitempty"`
+	Proof       *coprod.Proof `json:"proof,omitempty"`
 }
 
 // HoldStatus is a hold with its resolution, if any.
@@ -305,7 +308,7 @@ type VoidRequest struct {
 	// the hold, as for a capture.
 	By coprod.PartyID
 	// Approvers are the co-signatories' approvals, at or before At. They
-	// are put to the authority; the hold's resolution does not keep them.
+	// are put to the authority and kept, journaled, on the resolution.
 	Approvers []Approval
 	// At is when the void is recorded.
 	At     time.Time
@@ -315,8 +318,8 @@ type VoidRequest struct {
 // Void resolves a hold without payment, releasing what it counted
 // against cumulative limits.
 func (l *Ledger) Void(req VoidRequest) error {
-	r := HoldResolution{Hold: req.Hold, Resolution: Voided, At: req.At, By: req.By, Reason: req.Reason}
-	if err := checkEnd(&r); err != nil {
+	r := HoldResolution{Hold: req.Hold, Resolution: Voided, At: req.At, By: req.By, Reason: req.Reason, Approvers: slices.Clone(req.Approvers)}
+	if err := checkEnd(&r, false); err != nil {
 		return err
 	}
 	if err := validateApprovals(req.Approvers, req.At); err != nil {
@@ -356,7 +359,7 @@ func (l *Ledger) Void(req VoidRequest) error {
 // no authority.
 func (l *Ledger) Expire(hold uuid.UUID, at time.Time) error {
 	r := HoldResolution{Hold: hold, Resolution: Expired, At: at}
-	if err := checkEnd(&r); err != nil {
+	if err := checkEnd(&r, false); err != nil {
 		return err
 	}
 	l.mu.Lock()
@@ -370,8 +373,13 @@ func (l *Ledger) Expire(hold uuid.UUID, at time.Time) error {
 }
 
 // checkEnd checks what a resolution needs whatever the ledger's state.
-func checkEnd(r *HoldResolution) error {
+// With legacy set (a version 1 journal line), a void may name no decider:
+// that version did not record one.
+func checkEnd(r *HoldResolution, legacy bool) error {
 	if err := checkText("reason", r.Reason); err != nil {
+		return refuseCause("hold", r.Hold, ErrInvalidTransaction, err)
+	}
+	if err := validateApprovals(r.Approvers, r.At); err != nil {
 		return refuseCause("hold", r.Hold, ErrInvalidTransaction, err)
 	}
 	switch {
@@ -379,11 +387,13 @@ func checkEnd(r *HoldResolution) error {
 		return refuse("hold", r.Hold, ErrInvalidTransaction, "zero time or a year outside 1 to 9999")
 	case r.Resolution == Captured && (r.Transaction == nil || r.Proof != nil):
 		return refuse("hold", r.Hold, ErrInvalidTransaction, "a capture carries its transaction, and its proof there")
+	case r.Resolution != Voided && len(r.Approvers) > 0:
+		return refuse("hold", r.Hold, ErrInvalidTransaction, "only a void carries approvals of its own")
 	case r.Resolution != Captured && r.Transaction != nil:
 		return refuse("hold", r.Hold, ErrInvalidTransaction, "only a capture carries a transaction")
 	case r.Resolution != Captured && r.Resolution != Voided && r.Resolution != Expired:
 		return refuse("hold", r.Hold, ErrInvalidTransaction, "resolution %q", string(r.Resolution))
-	case r.Resolution == Voided && r.By == uuid.Nil:
+	case r.Resolution == Voided && r.By == uuid.Nil && !legacy:
 		return refuse("hold", r.Hold, ErrInvalidTransaction, "a void names who decided it")
 	case r.Resolution == Expired && (r.By != uuid.Nil || r.Proof != nil):
 		return refuse("hold", r.Hold, ErrInvalidTransaction, "an expiry is decided by no one")
@@ -397,7 +407,7 @@ func checkEnd(r *HoldResolution) error {
 // Live calls and replay both come through here, so a journal line that a
 // live call would refuse is refused at replay.
 func (l *Ledger) resolve(s *holdState, r HoldResolution, journal bool) (Receipt, error) {
-	if err := checkEnd(&r); err != nil {
+	if err := checkEnd(&r, l.legacy && !journal); err != nil {
 		return Receipt{}, err
 	}
 	if s.res != nil {
@@ -476,6 +486,8 @@ func (l *Ledger) Holds() iter.Seq[HoldStatus] {
 			st := HoldStatus{Hold: s.hold}
 			if res := resolved[i]; res != nil {
 				st.Resolution = *res
+				st.Resolution.Approvers = slices.Clone(res.Approvers)
+				st.Resolution.Proof = cloneProof(res.Proof)
 				if res.Transaction != nil {
 					tx := res.Transaction.clone()
 					st.Resolution.Transaction = &tx

@@ -322,6 +322,16 @@ func (l *Ledger) replayRecord(env journal.Line) error {
 		if !ok {
 			return refuse("hold", res.Hold, ErrUnknownHold, "no hold %s", res.Hold)
 		}
+		if env.Version == 1 {
+			// Version 1 resolutions named no decider and timed a capture
+			// by its effective time: read them as this version would
+			// have written them. A version 1 void stays with no decider.
+			if tx := res.Transaction; tx != nil {
+				res.At, res.By = tx.Recorded, tx.Formality.DecidedBy
+			}
+			l.legacy = res.Resolution == Voided && res.By == uuid.Nil
+			defer func() { l.legacy = false }()
+		}
 		if res.Transaction != nil {
 			if err := l.replayedAuthority("hold", res.Transaction); err != nil {
 				return err

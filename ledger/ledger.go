@@ -117,6 +117,9 @@ type Ledger struct {
 	// period, open holds included.
 	caps map[capKey]*capTotal
 
+	// legacy is set while a version 1 journal line is replayed.
+	legacy bool
+
 	seq    int
 	head   [sha256.Size]byte
 	line   []byte // reused journal line buffer, guarded by mu
