@@ -34,6 +34,11 @@
 // range of wages, or counts time credits, which are never turned into
 // money. [Allocate] splits an amount by weights without losing a penny.
 //
+// [Ledger.Flows] sums who paid whom over a period, formal and
+// discretionary apart; [Ledger.Sankey] draws the same as a Mermaid Sankey
+// diagram, and [Ledger.LabourSankey] draws the unpaid hours beside it, in
+// hours, never on the money's scale.
+//
 // # Invariants
 //
 //   - Postings balance per unit, exactly; each posting is in its account's
