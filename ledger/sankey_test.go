@@ -1,6 +1,8 @@
 package ledger_test
 
 import (
+	"fmt"
+	"github.com/google/uuid"
 	"strings"
 	"testing"
 
@@ -116,4 +118,22 @@ func TestSankeyEmpty(t *testing.T) {
 	got, err = l.LabourSankey(coprod.Window{}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, "sankey-beta\n%% unpaid labour given, effective from the beginning until now\n%% values in hours, not money\n", got)
+}
+
+// The names function is the caller's code: it runs with no lock held, so
+// it may record into the ledger without deadlock.
+func TestSankeyNamesRunWithoutLock(t *testing.T) {
+	l := sankeyLedger(t)
+	n := 0
+	names := func(p coprod.PartyID) string {
+		n++
+		_, err := l.Post(pay(fmt.Sprint("from-names-", n), "council-budget", "hub-cash", "1", ledger.Payment, officer, uuid.Nil, day(2025, 5, 20)))
+		require.NoError(t, err)
+		return sankeyNames[p]
+	}
+	_, err := l.Sankey(coprod.Window{}, names)
+	require.NoError(t, err)
+	_, err = l.LabourSankey(coprod.Window{}, names)
+	require.NoError(t, err)
+	assert.Positive(t, n)
 }
