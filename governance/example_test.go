@@ -10,25 +10,17 @@ import (
 	"github.com/google/uuid"
 )
 
-var (
-	council  = coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000001"), Name: "Borough Council", Sector: coprod.Statutory}
-	hub      = coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000002"), Name: "Community Hub", Sector: coprod.Hub}
-	temple   = coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000003"), Name: "Temple", Sector: coprod.Community}
-	mandate  = uuid.MustParse("00000000-0000-4000-8000-0000000000a1")
-	toHub    = uuid.MustParse("00000000-0000-4000-8000-0000000000b1")
-	toTemple = uuid.MustParse("00000000-0000-4000-8000-0000000000b2")
-)
-
-// exampleRegister is the council's mandate, delegated to the hub and on
-// to the temple.
-func exampleRegister() *governance.Register {
+func ExampleRegister_Delegate() {
+	// The council's mandate, delegated to the hub and on to the temple.
+	council := coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000001"), Name: "Borough Council", Sector: coprod.Statutory}
+	hub := coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000002"), Name: "Community Hub", Sector: coprod.Hub}
+	temple := coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000003"), Name: "Temple", Sector: coprod.Community}
+	mandate := uuid.MustParse("00000000-0000-4000-8000-0000000000a1")
+	toHub := uuid.MustParse("00000000-0000-4000-8000-0000000000b1")
+	toTemple := uuid.MustParse("00000000-0000-4000-8000-0000000000b2")
 	r := governance.NewRegister()
-	for _, p := range []coprod.Party{council, hub, temple} {
-		if err := r.AddParty(p); err != nil {
-			panic(err)
-		}
-	}
-	steps := []error{
+	if err := errors.Join(
+		r.AddParty(council), r.AddParty(hub), r.AddParty(temple),
 		r.AddMandate(governance.Mandate{
 			ID: mandate, Holder: council.ID, Scope: governance.MustParseScope("commission"),
 			Basis:            "Care Act 2014 s.1",
@@ -51,15 +43,10 @@ func exampleRegister() *governance.Register {
 			TransactionLimit: coprod.MustParseAmount("5000", coprod.GBP),
 			Window:           coprod.Window{NotBefore: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), Expires: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)},
 		}),
+	); err != nil {
+		fmt.Println(err)
+		return
 	}
-	if err := errors.Join(steps...); err != nil {
-		panic(err)
-	}
-	return r
-}
-
-func ExampleRegister_Delegate() {
-	r := exampleRegister()
 
 	// The temple may not pass its authority on, and nobody may delegate
 	// more than they hold.
@@ -85,7 +72,42 @@ func ExampleRegister_Delegate() {
 }
 
 func ExampleRegister_Authorize() {
-	r := exampleRegister()
+	// The council's mandate, delegated to the hub and on to the temple.
+	council := coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000001"), Name: "Borough Council", Sector: coprod.Statutory}
+	hub := coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000002"), Name: "Community Hub", Sector: coprod.Hub}
+	temple := coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000003"), Name: "Temple", Sector: coprod.Community}
+	mandate := uuid.MustParse("00000000-0000-4000-8000-0000000000a1")
+	toHub := uuid.MustParse("00000000-0000-4000-8000-0000000000b1")
+	toTemple := uuid.MustParse("00000000-0000-4000-8000-0000000000b2")
+	r := governance.NewRegister()
+	if err := errors.Join(
+		r.AddParty(council), r.AddParty(hub), r.AddParty(temple),
+		r.AddMandate(governance.Mandate{
+			ID: mandate, Holder: council.ID, Scope: governance.MustParseScope("commission"),
+			Basis:            "Care Act 2014 s.1",
+			Reserved:         []governance.Scope{governance.MustParseScope("commission/budget-setting")},
+			TransactionLimit: coprod.MustParseAmount("100000", coprod.GBP),
+			MaxDepth:         2,
+		}),
+		r.Delegate(governance.Delegation{
+			ID: toHub, Parent: mandate, From: council.ID, To: hub.ID,
+			Scope:            governance.MustParseScope("commission/mental-health"),
+			Instrument:       "Partnership agreement 2025",
+			TransactionLimit: coprod.MustParseAmount("20000", coprod.GBP),
+			Window:           coprod.Window{NotBefore: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), Expires: time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC)},
+			MaySubDelegate:   true, MaxDepth: 1,
+		}),
+		r.Delegate(governance.Delegation{
+			ID: toTemple, Parent: toHub, From: hub.ID, To: temple.ID,
+			Scope:            governance.MustParseScope("commission/mental-health/iapt"),
+			Instrument:       "Service level agreement",
+			TransactionLimit: coprod.MustParseAmount("5000", coprod.GBP),
+			Window:           coprod.Window{NotBefore: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), Expires: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)},
+		}),
+	); err != nil {
+		fmt.Println(err)
+		return
+	}
 	d := r.Authorize(governance.Request{
 		Actor:  temple.ID,
 		Scope:  governance.MustParseScope("commission/mental-health/iapt"),
@@ -103,7 +125,42 @@ func ExampleRegister_Authorize() {
 }
 
 func ExampleRegister_Authorize_denied() {
-	r := exampleRegister()
+	// The council's mandate, delegated to the hub and on to the temple.
+	council := coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000001"), Name: "Borough Council", Sector: coprod.Statutory}
+	hub := coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000002"), Name: "Community Hub", Sector: coprod.Hub}
+	temple := coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000003"), Name: "Temple", Sector: coprod.Community}
+	mandate := uuid.MustParse("00000000-0000-4000-8000-0000000000a1")
+	toHub := uuid.MustParse("00000000-0000-4000-8000-0000000000b1")
+	toTemple := uuid.MustParse("00000000-0000-4000-8000-0000000000b2")
+	r := governance.NewRegister()
+	if err := errors.Join(
+		r.AddParty(council), r.AddParty(hub), r.AddParty(temple),
+		r.AddMandate(governance.Mandate{
+			ID: mandate, Holder: council.ID, Scope: governance.MustParseScope("commission"),
+			Basis:            "Care Act 2014 s.1",
+			Reserved:         []governance.Scope{governance.MustParseScope("commission/budget-setting")},
+			TransactionLimit: coprod.MustParseAmount("100000", coprod.GBP),
+			MaxDepth:         2,
+		}),
+		r.Delegate(governance.Delegation{
+			ID: toHub, Parent: mandate, From: council.ID, To: hub.ID,
+			Scope:            governance.MustParseScope("commission/mental-health"),
+			Instrument:       "Partnership agreement 2025",
+			TransactionLimit: coprod.MustParseAmount("20000", coprod.GBP),
+			Window:           coprod.Window{NotBefore: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), Expires: time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC)},
+			MaySubDelegate:   true, MaxDepth: 1,
+		}),
+		r.Delegate(governance.Delegation{
+			ID: toTemple, Parent: toHub, From: hub.ID, To: temple.ID,
+			Scope:            governance.MustParseScope("commission/mental-health/iapt"),
+			Instrument:       "Service level agreement",
+			TransactionLimit: coprod.MustParseAmount("5000", coprod.GBP),
+			Window:           coprod.Window{NotBefore: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), Expires: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)},
+		}),
+	); err != nil {
+		fmt.Println(err)
+		return
+	}
 	if err := r.Revoke(governance.Revocation{
 		Link: toHub, By: council.ID, At: time.Date(2025, 8, 1, 0, 0, 0, 0, time.UTC), Reason: "partnership agreement under review",
 	}); err != nil {
@@ -127,7 +184,42 @@ func ExampleRegister_Authorize_denied() {
 }
 
 func ExampleRegister_Check() {
-	r := exampleRegister()
+	// The council's mandate, delegated to the hub and on to the temple.
+	council := coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000001"), Name: "Borough Council", Sector: coprod.Statutory}
+	hub := coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000002"), Name: "Community Hub", Sector: coprod.Hub}
+	temple := coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000003"), Name: "Temple", Sector: coprod.Community}
+	mandate := uuid.MustParse("00000000-0000-4000-8000-0000000000a1")
+	toHub := uuid.MustParse("00000000-0000-4000-8000-0000000000b1")
+	toTemple := uuid.MustParse("00000000-0000-4000-8000-0000000000b2")
+	r := governance.NewRegister()
+	if err := errors.Join(
+		r.AddParty(council), r.AddParty(hub), r.AddParty(temple),
+		r.AddMandate(governance.Mandate{
+			ID: mandate, Holder: council.ID, Scope: governance.MustParseScope("commission"),
+			Basis:            "Care Act 2014 s.1",
+			Reserved:         []governance.Scope{governance.MustParseScope("commission/budget-setting")},
+			TransactionLimit: coprod.MustParseAmount("100000", coprod.GBP),
+			MaxDepth:         2,
+		}),
+		r.Delegate(governance.Delegation{
+			ID: toHub, Parent: mandate, From: council.ID, To: hub.ID,
+			Scope:            governance.MustParseScope("commission/mental-health"),
+			Instrument:       "Partnership agreement 2025",
+			TransactionLimit: coprod.MustParseAmount("20000", coprod.GBP),
+			Window:           coprod.Window{NotBefore: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), Expires: time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC)},
+			MaySubDelegate:   true, MaxDepth: 1,
+		}),
+		r.Delegate(governance.Delegation{
+			ID: toTemple, Parent: toHub, From: hub.ID, To: temple.ID,
+			Scope:            governance.MustParseScope("commission/mental-health/iapt"),
+			Instrument:       "Service level agreement",
+			TransactionLimit: coprod.MustParseAmount("5000", coprod.GBP),
+			Window:           coprod.Window{NotBefore: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), Expires: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)},
+		}),
+	); err != nil {
+		fmt.Println(err)
+		return
+	}
 	steps := []error{
 		r.AddParty(coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000004"), Name: "Service Users Forum", Sector: coprod.ServiceUsers}),
 		r.AddParty(coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000005"), Name: "Hub Director", Sector: coprod.Individual}),
@@ -152,7 +244,42 @@ func ExampleRegister_Check() {
 }
 
 func ExampleRegister_Mermaid() {
-	r := exampleRegister()
+	// The council's mandate, delegated to the hub and on to the temple.
+	council := coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000001"), Name: "Borough Council", Sector: coprod.Statutory}
+	hub := coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000002"), Name: "Community Hub", Sector: coprod.Hub}
+	temple := coprod.Party{ID: uuid.MustParse("00000000-0000-4000-8000-000000000003"), Name: "Temple", Sector: coprod.Community}
+	mandate := uuid.MustParse("00000000-0000-4000-8000-0000000000a1")
+	toHub := uuid.MustParse("00000000-0000-4000-8000-0000000000b1")
+	toTemple := uuid.MustParse("00000000-0000-4000-8000-0000000000b2")
+	r := governance.NewRegister()
+	if err := errors.Join(
+		r.AddParty(council), r.AddParty(hub), r.AddParty(temple),
+		r.AddMandate(governance.Mandate{
+			ID: mandate, Holder: council.ID, Scope: governance.MustParseScope("commission"),
+			Basis:            "Care Act 2014 s.1",
+			Reserved:         []governance.Scope{governance.MustParseScope("commission/budget-setting")},
+			TransactionLimit: coprod.MustParseAmount("100000", coprod.GBP),
+			MaxDepth:         2,
+		}),
+		r.Delegate(governance.Delegation{
+			ID: toHub, Parent: mandate, From: council.ID, To: hub.ID,
+			Scope:            governance.MustParseScope("commission/mental-health"),
+			Instrument:       "Partnership agreement 2025",
+			TransactionLimit: coprod.MustParseAmount("20000", coprod.GBP),
+			Window:           coprod.Window{NotBefore: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), Expires: time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC)},
+			MaySubDelegate:   true, MaxDepth: 1,
+		}),
+		r.Delegate(governance.Delegation{
+			ID: toTemple, Parent: toHub, From: hub.ID, To: temple.ID,
+			Scope:            governance.MustParseScope("commission/mental-health/iapt"),
+			Instrument:       "Service level agreement",
+			TransactionLimit: coprod.MustParseAmount("5000", coprod.GBP),
+			Window:           coprod.Window{NotBefore: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), Expires: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)},
+		}),
+	); err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Print(r.Mermaid(time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)))
 	// Output:
 	// flowchart TD
