@@ -1105,3 +1105,34 @@ func TestBreakit_Ledger_MetricsBySource(t *testing.T) {
 		t.Errorf("undefined sector counted as community: %v", m.ToCommunity)
 	}
 }
+
+// An approver who acts for an organisation does not make its money
+// spendable by a decider who does not; an acting-for end back-dated and
+// recorded later leaves the earlier payment authorised as known then.
+func TestBreakit_Ledger_ApproverActingForPayerGrantsNothing(t *testing.T) {
+	w := bkRegister(t)
+	l := ledger.New(ledger.Options{Authorizer: w.reg})
+	bkOpenAll(t, l, w)
+	june := time.Date(2025, 6, 10, 0, 0, 0, 0, time.UTC)
+	tx := bkPay(bkID("ap1"), ledger.Payment, w.temple, w.cg, "10", w.other, bkID("deleg-other"), "commission/x", june)
+	tx.Formality.Approvers = []ledger.Approval{{Party: w.officer, At: june, Ref: "min 1"}}
+	if _, err := l.Post(tx); !errors.Is(err, ledger.ErrNotAuthorized) {
+		t.Fatalf("temple's money spent by a decider whose approver acts for it: %v", err)
+	}
+	paid := bkPay(bkID("ap2"), ledger.Payment, w.temple, w.cg, "10", w.officer, w.deleg, "commission/x", june)
+	_, err := l.Post(paid)
+	bkMust(t, err)
+	got, _ := l.Transaction(paid.ID)
+	if got.Proof == nil || len(got.Proof.Acting) != 1 || got.Proof.Acting[0].ID != bkID("acting") {
+		t.Fatalf("proof does not name the acting-for record: %+v", got.Proof)
+	}
+	bkMust(t, w.reg.EndActing(governance.ActingEnd{ActingFor: bkID("acting"), At: june.Add(-24 * time.Hour), Reason: "left", Recorded: june.Add(time.Hour)}))
+	p, err := l.Permission(paid.ID)
+	bkMust(t, err)
+	if _, err := w.reg.Permit(p); err == nil {
+		t.Error("live register still permits after back-dated end")
+	}
+	if _, err := w.reg.AsOf(paid.Recorded).Permit(p); err != nil {
+		t.Errorf("as known when paid: %v", err)
+	}
+}
