@@ -1,8 +1,10 @@
 package coprod
 
 import (
+	"fmt"
 	"time"
 
+	"github.com/coprod/coprod/internal/journal"
 	"github.com/google/uuid"
 )
 
@@ -137,10 +139,24 @@ type ProofLink struct {
 // JournalKey signs the lines of a journal: HMAC-SHA-256 with Secret, named
 // by ID (1 to 64 letters, digits, '.', '_' or '-') so that keys can
 // rotate. A journal written with a key can be verified only with it, and
-// lines written without it fail.
+// lines written without it fail. Secret must not be empty; use at least
+// 32 random bytes.
 type JournalKey struct {
 	ID     string
 	Secret []byte
+}
+
+// Validate reports, as ErrInvalidKey, a key whose ID is not 1 to 64
+// letters, digits, '.', '_' or '-', or whose secret is empty: lines signed
+// with it could not be read back, or could be signed by anyone.
+func (k JournalKey) Validate() error {
+	switch {
+	case !journal.ValidKeyID(k.ID):
+		return fmt.Errorf("%w: id %.70q is not 1 to %d letters, digits, '.', '_' or '-'", ErrInvalidKey, k.ID, journal.MaxKeyID)
+	case len(k.Secret) == 0:
+		return fmt.Errorf("%w: empty secret", ErrInvalidKey)
+	}
+	return nil
 }
 
 // Keyring holds the secrets of the keys a journal may be signed with, by

@@ -45,6 +45,9 @@ var (
 	ErrInvalidScope = NewError("INVALID_SCOPE", "coprod: invalid scope")
 	// ErrInvalidWindow is returned for a window whose expiry is not after
 	// its start.
+	// ErrInvalidKey is returned for a journal key with a malformed ID or
+	// an empty secret.
+	ErrInvalidKey    = NewError("INVALID_KEY", "coprod: invalid journal key")
 	ErrInvalidWindow = NewError("INVALID_WINDOW", "coprod: invalid window")
 )
 

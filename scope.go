@@ -80,10 +80,32 @@ func MustParseScope(s string) Scope {
 	return v
 }
 
-// Valid reports whether s is a well-formed scope.
+// Valid reports whether s is a well-formed scope: what ParseScope
+// accepts, checked without building an error (Authorize checks every
+// request's scope).
 func (s Scope) Valid() bool {
-	_, err := ParseScope(string(s))
-	return err == nil
+	if s == "" || len(s) > MaxScopeLen {
+		return false
+	}
+	segments, segLen := 1, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '/':
+			if segLen == 0 {
+				return false
+			}
+			segments++
+			segLen = 0
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-':
+			segLen++
+			if segLen > MaxScopeSegmentLen {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return segLen > 0 && segments <= MaxScopeSegments
 }
 
 // Covers reports whether o equals s or lies inside it, segment by segment.

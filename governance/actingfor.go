@@ -137,7 +137,7 @@ func (r *Register) ActFor(a ActingFor) error {
 	case !a.Role.Valid():
 		return refuse(kind, a.ID, ErrInvalidRecord, "unknown role %q", truncate(string(a.Role)))
 	}
-	if err := a.Window.Validate(); err != nil {
+	if err := checkWindow(a.Window); err != nil {
 		return refuse(kind, a.ID, ErrInvalidRecord, "%v", err)
 	}
 	r.mu.Lock()
@@ -183,8 +183,8 @@ func (r *Register) ActFor(a ActingFor) error {
 // unknown record is ErrUnknownActing.
 func (r *Register) EndActing(e ActingEnd) error {
 	const kind = "acting-end"
-	if e.At.IsZero() {
-		return refuse(kind, e.ActingFor, ErrInvalidRecord, "zero time")
+	if e.At.IsZero() || !storable(e.At) {
+		return refuse(kind, e.ActingFor, ErrInvalidRecord, "zero time, or a year outside 1 to 9999")
 	}
 	if err := checkText("reason", e.Reason); err != nil {
 		return refuse(kind, e.ActingFor, ErrInvalidRecord, "%v", err)

@@ -464,17 +464,21 @@ func (e *evaluation) pathOK(leaf *link, excluded coprod.PartyID) (ok, joint, wai
 		}
 	}
 	payers := 0
+	twice := !req.Effective.IsZero()
+	exclude := excluded != uuid.Nil
+	countPayers := len(req.Payers) > 0
+	capped := amount.IsSet() && !req.capsElsewhere
 	for l := leaf; l != nil; l = l.parent {
-		if !l.inForce(at, req.Scope) || (!req.Effective.IsZero() && !l.inForce(req.Effective, req.Scope)) {
+		if !l.inForce(at, req.Scope) || (twice && !l.inForce(req.Effective, req.Scope)) {
 			return false, false, false
 		}
-		if l.To == excluded {
+		if exclude && l.To == excluded {
 			return false, false, false
 		}
-		if slices.Contains(req.Payers, l.To) {
+		if countPayers && slices.Contains(req.Payers, l.To) {
 			payers++
 		}
-		if amount.IsSet() && l.cum.IsSet() && !req.capsElsewhere {
+		if capped && l.cum.IsSet() {
 			if req.Usage == nil {
 				return false, false, false
 			}

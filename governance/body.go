@@ -186,7 +186,7 @@ func (r *Register) Join(m Membership) error {
 	case m.Body == m.Member:
 		return refuse(kind, m.ID, ErrSelfMembership, "body %s cannot be a member of itself", m.Body)
 	}
-	if err := m.Window.Validate(); err != nil {
+	if err := checkWindow(m.Window); err != nil {
 		return refuseCause(kind, m.ID, ErrInvalidRecord, err)
 	}
 	r.mu.Lock()

@@ -98,6 +98,19 @@
 // given by the caller (a ledger yields them): awards split to stay under a
 // reserved threshold.
 //
+// # Journal
+//
+// A register made with [New] and [Options.Journal] writes every record as
+// a hash-chained JSON line, as the ledger does (the same format, the same
+// optional keys): [Replay], [Recover] and [VerifyJournal] read it back
+// through the same validation, and [EraseText] erases one line's free
+// text without breaking the chain. Names stay out of the chained record.
+// Each record carries its Recorded time, which never goes back by more
+// than [Options.MaxSkew]; [Register.AsOf] answers as the register was
+// known at a recorded time, so that an auditor can see what authority was
+// known when each payment was made. The root package's doc says what a
+// journal proves and what it does not.
+//
 // # Concurrency
 //
 // A [Register] is safe for concurrent use: Authorize, Check and the

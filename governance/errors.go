@@ -149,7 +149,8 @@ var (
 	// are recorded in order; retry with the current time.
 	ErrRecordedTimeBehind = coded("RECORDED_TIME_BEHIND", "recorded time behind the latest record")
 	// ErrJournal: the record's journal line was not written, so the record
-	// was not applied, and the register is stopped.
+	// was not applied: the writer failed, which stops the register, or
+	// Options.Key is invalid (coprod.ErrInvalidKey).
 	ErrJournal = coded("JOURNAL_WRITE_FAILED", "journal write failed")
 	// ErrJournalFailed: the register is stopped because its journal
 	// failed; Recover from the journal to carry on.

@@ -90,6 +90,11 @@ func (r *Register) commit(typ string, id uuid.UUID, recorded time.Time, record a
 		if r.failed != nil {
 			return refuseCause(typ, id, ErrJournalFailed, r.failed)
 		}
+		if k := r.opts.Key; k != nil {
+			if err := k.Validate(); err != nil {
+				return refuseCause(typ, id, ErrJournal, err)
+			}
+		}
 		rec, text, err := r.encodeRecord(typ, record)
 		if err != nil {
 			return refuseCause(typ, id, ErrInvalidRecord, err)
@@ -421,7 +426,8 @@ func (e *JournalError) Unwrap() []error {
 func reader(rd io.Reader, keys coprod.Keyring) *journal.Reader {
 	var ring journal.Keyring
 	if keys != nil {
-		ring = func(id string) ([]byte, bool) { s, ok := keys[id]; return s, ok }
+		// A key with an empty secret proves nothing: it is no key.
+		ring = func(id string) ([]byte, bool) { s, ok := keys[id]; return s, ok && len(s) > 0 }
 	}
 	return journal.NewReader(rd, types, ring)
 }

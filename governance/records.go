@@ -309,3 +309,17 @@ func checkScope(s Scope) error {
 	_, err := ParseScope(string(s))
 	return err
 }
+
+// storable reports whether t lies in the years 1 to 9999, which every
+// document and journal line can write.
+func storable(t time.Time) bool { return t.Year() >= 1 && t.Year() <= 9999 }
+
+// checkWindow validates a window and its bounds' years.
+func checkWindow(w coprod.Window) error {
+	for _, t := range [...]time.Time{w.NotBefore, w.Expires} {
+		if !t.IsZero() && !storable(t) {
+			return fmt.Errorf("window bound %s outside the years 1 to 9999", t.Format(time.RFC3339))
+		}
+	}
+	return w.Validate()
+}

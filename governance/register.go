@@ -277,7 +277,7 @@ func validateMandate(m Mandate) error {
 	if err := checkLimits(m.TransactionLimit, m.CumulativeLimit, m.JointThreshold, m.Period); err != nil {
 		return err
 	}
-	return m.Window.Validate()
+	return checkWindow(m.Window)
 }
 
 func (r *Register) store(l *link) {
@@ -371,7 +371,7 @@ func validateDelegation(d Delegation) error {
 	if err := checkLimits(d.TransactionLimit, d.CumulativeLimit, d.JointThreshold, d.Period); err != nil {
 		return err
 	}
-	return d.Window.Validate()
+	return checkWindow(d.Window)
 }
 
 // checkChild enforces that a delegation is no wider than its parent and
@@ -461,8 +461,8 @@ func (r *Register) Revoke(rev Revocation) error {
 	if err := checkText("reason", rev.Reason); err != nil {
 		return refuseCause("revocation", rev.Link, ErrInvalidRecord, err)
 	}
-	if rev.At.IsZero() {
-		return refuse("revocation", rev.Link, ErrInvalidRecord, "zero time")
+	if rev.At.IsZero() || !storable(rev.At) {
+		return refuse("revocation", rev.Link, ErrInvalidRecord, "zero time, or a year outside 1 to 9999")
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -494,8 +494,8 @@ func (r *Register) Reassume(a Reassumption) error {
 	if err := checkText("reason", a.Reason); err != nil {
 		return refuseCause("reassumption", a.Link, ErrInvalidRecord, err)
 	}
-	if a.At.IsZero() {
-		return refuse("reassumption", a.Link, ErrInvalidRecord, "zero time")
+	if a.At.IsZero() || !storable(a.At) {
+		return refuse("reassumption", a.Link, ErrInvalidRecord, "zero time, or a year outside 1 to 9999")
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -608,7 +608,7 @@ func validateActivity(a Activity) error {
 	if err := validateCos(a.Cos); err != nil {
 		return err
 	}
-	if err := a.Window.Validate(); err != nil {
+	if err := checkWindow(a.Window); err != nil {
 		return err
 	}
 	return checkScope(a.Scope)
@@ -714,7 +714,7 @@ func (r *Register) Declare(in Interest) error {
 		return refuse("interest", in.ID, ErrInvalidRecord, "unknown category %q", string(in.Category))
 	case len(in.Touches) > MaxTouches:
 		return refuse("interest", in.ID, ErrLimitReached, "touches more than %d scopes", MaxTouches)
-	case in.Declared.IsZero():
+	case in.Declared.IsZero() || !storable(in.Declared):
 		return refuse("interest", in.ID, ErrInvalidRecord, "zero declaration time")
 	case in.Holder == in.In:
 		return refuse("interest", in.ID, ErrInvalidRecord, "an interest in oneself")
@@ -776,8 +776,8 @@ func (r *Register) Recuse(rec Recusal) error {
 	if err := checkText("reason", rec.Reason); err != nil {
 		return refuseCause("recusal", rec.Interest, ErrInvalidRecord, err)
 	}
-	if rec.At.IsZero() {
-		return refuse("recusal", rec.Interest, ErrInvalidRecord, "zero time")
+	if rec.At.IsZero() || !storable(rec.At) {
+		return refuse("recusal", rec.Interest, ErrInvalidRecord, "zero time, or a year outside 1 to 9999")
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -264,6 +264,9 @@ func FuzzParseScope(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, a, b string) {
 		s, err := governance.ParseScope(a)
+		if valid := governance.Scope(a).Valid(); valid != (err == nil) {
+			t.Fatalf("Valid(%q) = %t, ParseScope says %v", a, valid, err)
+		}
 		if err != nil {
 			return
 		}

@@ -136,13 +136,23 @@
 // # Journal
 //
 // With [Options.Journal] set, every accepted record is written as one JSON
-// line, in one Write, before it is applied, each line carrying the SHA-256
-// of the line before it and of its own content. [Replay] rebuilds an
-// identical ledger (balances, holds and idempotency memory) from the
-// journal; [Verify] names the first changed, missing, reordered or
-// truncated line. Neither keeps a line over [MaxJournalLine], and an
-// error from the reader is returned as it is, matching [ErrJournalRead],
-// never taken for a fault in the journal.
+// line, in one Write, before it is applied, each line carrying its format
+// version, the hash of the line before it and its own hash (SHA-256, or
+// HMAC-SHA-256 under [Options.Key], the line naming the key). [Replay]
+// rebuilds an identical ledger (balances, holds and idempotency memory)
+// from the journal; [Verify] names the first changed, missing, reordered,
+// forged or truncated line. Neither keeps a line over [MaxJournalLine],
+// and an error from the reader is returned as it is, matching
+// [ErrJournalRead], never taken for a fault in the journal. Journals
+// written before lines carried a version still replay, and can be
+// continued.
+//
+// Free text that may carry personal data (account names, memos, metadata,
+// reasons) is written beside the chained record and chained only through
+// its hash (salted with [Options.Rand]), so that [EraseText] can erase one
+// line's text without breaking the chain. The root package's doc says, in
+// one place for both journals, what a journal proves and what it does
+// not.
 //
 // A journal that fails stops the ledger. When the writer returns an error,
 // or takes fewer bytes than the line (io.ErrShortWrite), the record is

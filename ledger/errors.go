@@ -72,7 +72,8 @@ var (
 	// ErrInvalidArgument: a query was given an argument it cannot use,
 	// such as a nil Classifier.
 	ErrInvalidArgument = coprod.NewError("INVALID_ARGUMENT", "ledger: invalid argument")
-	// ErrJournal: the record's journal line was not written, so the record
+	// ErrJournal: the record's journal line was not written (the writer
+	// failed, or Options.Key is invalid: coprod.ErrInvalidKey), so the record
 	// was not applied. When the writer failed (an error, or a short
 	// write), the ledger has stopped and the refusal matches
 	// ErrJournalFailed and the writer's error too.

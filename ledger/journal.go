@@ -68,6 +68,11 @@ func (l *Ledger) journal(typ string, record any) error {
 	if l.failed != nil {
 		return stopped{l.failed}
 	}
+	if k := l.opts.Key; k != nil {
+		if err := k.Validate(); err != nil {
+			return err // refused, not written: the ledger is not stopped
+		}
+	}
 	b, text, err := l.encodeRecord(record)
 	if err != nil {
 		return err
@@ -143,7 +148,8 @@ var types = []string{recAccount, recTransaction, recHold, recResolution, recClos
 func newReader(r io.Reader, keys coprod.Keyring) *journal.Reader {
 	var ring journal.Keyring
 	if keys != nil {
-		ring = func(id string) ([]byte, bool) { s, ok := keys[id]; return s, ok }
+		// A key with an empty secret proves nothing: it is no key.
+		ring = func(id string) ([]byte, bool) { s, ok := keys[id]; return s, ok && len(s) > 0 }
 	}
 	return journal.NewReader(r, types, ring)
 }

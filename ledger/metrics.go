@@ -289,6 +289,9 @@ func (l *Ledger) Metrics(period coprod.Window, classify Classifier) (Metrics, er
 	if classify == nil {
 		return Metrics{}, fmt.Errorf("%w: nil classifier", ErrInvalidArgument)
 	}
+	if err := period.Validate(); err != nil {
+		return Metrics{}, fmt.Errorf("%w: period: %w", ErrInvalidArgument, err)
+	}
 	// The classifier is the caller's code, so it runs between two passes
 	// under the read lock: the first names the parties to classify, the
 	// second computes over the same transactions, counted as they were at

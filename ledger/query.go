@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"cmp"
+	"fmt"
 	"iter"
 	"slices"
 	"time"
@@ -211,6 +212,9 @@ func (l *Ledger) transfers(tx *Transaction, yield func(transfer) error) error {
 // transactions effective in period, one Flow per ordered pair of owners
 // (and unit), sorted by payer then payee.
 func (l *Ledger) Flows(period coprod.Window) ([]Flow, error) {
+	if err := period.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: period: %w", ErrInvalidArgument, err)
+	}
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	type key struct {

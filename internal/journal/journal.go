@@ -306,10 +306,13 @@ func parse(line []byte, types []string) (parsed, bool) {
 	if !lit(&b, `,"prev":"`) {
 		return p, false
 	}
-	if p.prev, ok = hexField(&b); !ok || !lit(&b, `","hash":"`) {
+	// prev and hash are compared with hashes the reader computes, so any
+	// byte that is not what was written fails there: only their length is
+	// checked here.
+	if p.prev, ok = field(&b, hexLen); !ok || !lit(&b, `","hash":"`) {
 		return p, false
 	}
-	if p.hash, ok = hexField(&b); !ok || !lit(&b, `"`) {
+	if p.hash, ok = field(&b, hexLen); !ok || !lit(&b, `"`) {
 		return p, false
 	}
 	if p.version == 2 && lit(&b, `,"key":"`) {
@@ -332,22 +335,44 @@ func parse(line []byte, types []string) (parsed, bool) {
 	if !found {
 		return p, false
 	}
-	n := objectEnd(b)
-	if n < 0 {
+	// The record runs to the text hash, if there is one, or to the line's
+	// closing brace. A raw `,"text_hash":"` cannot stand inside a JSON
+	// string (its quotes would be escaped), and no record has a field of
+	// that name or a map with caller-chosen keys (those go in the text),
+	// so its first occurrence, if any, ends the record: no scan of the
+	// record is needed. Decoding the record checks its syntax.
+	if len(b) == 0 || b[len(b)-1] != '}' {
 		return p, false
 	}
-	p.record, b = b[:n], b[n:]
-	if p.version == 2 && lit(&b, `,"text_hash":"`) {
-		if p.textHash, ok = hexField(&b); !ok || !lit(&b, `"`) {
+	b = b[:len(b)-1]
+	const textKey = `,"text_hash":"`
+	i = -1
+	if p.version == 2 {
+		i = bytes.Index(b, []byte(textKey))
+	}
+	if i < 0 {
+		p.record = b
+		return p, len(b) > 1 && b[0] == '{' && b[len(b)-1] == '}'
+	}
+	p.record, b = b[:i], b[i+len(textKey):]
+	if p.textHash, ok = hexField(&b); !ok || !lit(&b, `"`) {
+		return p, false
+	}
+	if lit(&b, `,"text":`) {
+		if objectEnd(b) != len(b) {
 			return p, false
 		}
-		if lit(&b, `,"text":`) {
-			m := objectEnd(b)
-			if m < 0 {
-				return p, false
-			}
-			p.text, b = b[:m], b[m:]
-		}
+		p.text, b = b, nil
 	}
-	return p, string(b) == "}"
+	return p, len(b) == 0 && len(p.record) > 1 && p.record[0] == '{' && p.record[len(p.record)-1] == '}'
+}
+
+// field consumes n bytes.
+func field(b *[]byte, n int) ([]byte, bool) {
+	if len(*b) < n {
+		return nil, false
+	}
+	v := (*b)[:n]
+	*b = (*b)[n:]
+	return v, true
 }

@@ -197,3 +197,13 @@ func TestErase(t *testing.T) {
 	_, err = readAll([]byte(changed), nil)
 	assert.ErrorContains(t, err, "free text does not match")
 }
+
+// TestTextMayHoldTheTextHashKey keeps a caller's metadata key named like
+// the line's own field from confusing the reader.
+func TestTextMayHoldTheTextHashKey(t *testing.T) {
+	j, _ := AppendLine(nil, 1, Hash{}, nil, "transaction", []byte(`{"id":1}`), []byte(`{"metadata":{"a":"b","text_hash":"x","text":"y"}}`))
+	lines, err := readAll(j, nil)
+	require.NoError(t, err)
+	assert.Equal(t, `{"id":1}`, string(lines[0].Record))
+	assert.Equal(t, `{"metadata":{"a":"b","text_hash":"x","text":"y"}}`, string(lines[0].Text))
+}
