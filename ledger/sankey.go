@@ -37,7 +37,8 @@ type Names func(coprod.PartyID) string
 // B pays A): such a ledger gives a diagram Mermaid refuses to lay out.
 //
 // names is the caller's code and runs with no lock held; nil names every
-// party by its ID.
+// party by its ID. A period whose expiry is not after its start is
+// ErrInvalidArgument.
 func (l *Ledger) Sankey(period coprod.Window, names Names) (string, error) {
 	flows, err := l.Flows(period)
 	if err != nil {
@@ -121,6 +122,9 @@ func (l *Ledger) Sankey(period coprod.Window, names Names) (string, error) {
 //
 // Output, names and ordering follow Sankey.
 func (l *Ledger) LabourSankey(period coprod.Window, names Names) (string, error) {
+	if err := period.Validate(); err != nil {
+		return "", fmt.Errorf("%w: period: %w", ErrInvalidArgument, err)
+	}
 	type pair struct{ from, to coprod.PartyID }
 	sums := map[pair]coprod.Amount{}
 	l.mu.RLock()

@@ -137,3 +137,12 @@ func TestSankeyNamesRunWithoutLock(t *testing.T) {
 	require.NoError(t, err)
 	assert.Positive(t, n)
 }
+
+func TestSankeyRefusesAnInvertedPeriod(t *testing.T) {
+	l := sankeyLedger(t)
+	inverted := coprod.Window{NotBefore: day(2026, 4, 1), Expires: day(2025, 4, 1)}
+	_, err := l.Sankey(inverted, nil)
+	assert.ErrorIs(t, err, ledger.ErrInvalidArgument)
+	_, err = l.LabourSankey(inverted, nil)
+	assert.ErrorIs(t, err, ledger.ErrInvalidArgument)
+}
