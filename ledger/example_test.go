@@ -82,14 +82,10 @@ func ExampleLedger_Post_idempotentRetry() {
 	budget := uuid.MustParse("00000000-0000-4000-8000-0000000000a1")
 	hubCash := uuid.MustParse("00000000-0000-4000-8000-0000000000a2")
 	templeCash := uuid.MustParse("00000000-0000-4000-8000-0000000000a3")
-	hoursGiven := uuid.MustParse("00000000-0000-4000-8000-0000000000a4")
-	hoursReceived := uuid.MustParse("00000000-0000-4000-8000-0000000000a5")
 	for _, a := range []ledger.Account{
 		{ID: budget, Owner: council, Name: "Mental health budget", Kind: ledger.Budget, Unit: coprod.GBP},
 		{ID: hubCash, Owner: hub, Name: "Hub bank", Kind: ledger.Cash, Unit: coprod.GBP},
 		{ID: templeCash, Owner: temple, Name: "Temple bank", Kind: ledger.Cash, Unit: coprod.GBP},
-		{ID: hoursGiven, Owner: temple, Name: "Hours given", Kind: ledger.MemoLabour, Unit: coprod.Hours},
-		{ID: hoursReceived, Owner: council, Name: "Hours received", Kind: ledger.MemoLabour, Unit: coprod.Hours},
 	} {
 		if err := l.Open(a); err != nil {
 			fmt.Println(err)
@@ -132,14 +128,10 @@ func ExampleLedger_Reverse() {
 	budget := uuid.MustParse("00000000-0000-4000-8000-0000000000a1")
 	hubCash := uuid.MustParse("00000000-0000-4000-8000-0000000000a2")
 	templeCash := uuid.MustParse("00000000-0000-4000-8000-0000000000a3")
-	hoursGiven := uuid.MustParse("00000000-0000-4000-8000-0000000000a4")
-	hoursReceived := uuid.MustParse("00000000-0000-4000-8000-0000000000a5")
 	for _, a := range []ledger.Account{
 		{ID: budget, Owner: council, Name: "Mental health budget", Kind: ledger.Budget, Unit: coprod.GBP},
 		{ID: hubCash, Owner: hub, Name: "Hub bank", Kind: ledger.Cash, Unit: coprod.GBP},
 		{ID: templeCash, Owner: temple, Name: "Temple bank", Kind: ledger.Cash, Unit: coprod.GBP},
-		{ID: hoursGiven, Owner: temple, Name: "Hours given", Kind: ledger.MemoLabour, Unit: coprod.Hours},
-		{ID: hoursReceived, Owner: council, Name: "Hours received", Kind: ledger.MemoLabour, Unit: coprod.Hours},
 	} {
 		if err := l.Open(a); err != nil {
 			fmt.Println(err)
@@ -172,14 +164,10 @@ func ExampleLedger_PlaceHold() {
 	budget := uuid.MustParse("00000000-0000-4000-8000-0000000000a1")
 	hubCash := uuid.MustParse("00000000-0000-4000-8000-0000000000a2")
 	templeCash := uuid.MustParse("00000000-0000-4000-8000-0000000000a3")
-	hoursGiven := uuid.MustParse("00000000-0000-4000-8000-0000000000a4")
-	hoursReceived := uuid.MustParse("00000000-0000-4000-8000-0000000000a5")
 	for _, a := range []ledger.Account{
 		{ID: budget, Owner: council, Name: "Mental health budget", Kind: ledger.Budget, Unit: coprod.GBP},
 		{ID: hubCash, Owner: hub, Name: "Hub bank", Kind: ledger.Cash, Unit: coprod.GBP},
 		{ID: templeCash, Owner: temple, Name: "Temple bank", Kind: ledger.Cash, Unit: coprod.GBP},
-		{ID: hoursGiven, Owner: temple, Name: "Hours given", Kind: ledger.MemoLabour, Unit: coprod.Hours},
-		{ID: hoursReceived, Owner: council, Name: "Hours received", Kind: ledger.MemoLabour, Unit: coprod.Hours},
 	} {
 		if err := l.Open(a); err != nil {
 			fmt.Println(err)
@@ -260,14 +248,10 @@ func ExampleLedger_BalanceAt() {
 	budget := uuid.MustParse("00000000-0000-4000-8000-0000000000a1")
 	hubCash := uuid.MustParse("00000000-0000-4000-8000-0000000000a2")
 	templeCash := uuid.MustParse("00000000-0000-4000-8000-0000000000a3")
-	hoursGiven := uuid.MustParse("00000000-0000-4000-8000-0000000000a4")
-	hoursReceived := uuid.MustParse("00000000-0000-4000-8000-0000000000a5")
 	for _, a := range []ledger.Account{
 		{ID: budget, Owner: council, Name: "Mental health budget", Kind: ledger.Budget, Unit: coprod.GBP},
 		{ID: hubCash, Owner: hub, Name: "Hub bank", Kind: ledger.Cash, Unit: coprod.GBP},
 		{ID: templeCash, Owner: temple, Name: "Temple bank", Kind: ledger.Cash, Unit: coprod.GBP},
-		{ID: hoursGiven, Owner: temple, Name: "Hours given", Kind: ledger.MemoLabour, Unit: coprod.Hours},
-		{ID: hoursReceived, Owner: council, Name: "Hours received", Kind: ledger.MemoLabour, Unit: coprod.Hours},
 	} {
 		if err := l.Open(a); err != nil {
 			fmt.Println(err)
