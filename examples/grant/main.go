@@ -37,6 +37,13 @@ func day(m time.Month, d int) time.Time { return time.Date(2025, m, d, 0, 0, 0, 
 func gbp(s string) coprod.Amount { return coprod.MustParseAmount(s, coprod.GBP) }
 
 func run(w io.Writer) error {
+	var journal bytes.Buffer
+	return story(w, &journal)
+}
+
+// story tells the grant's story to w, writing the ledger's journal to
+// journal.
+func story(w io.Writer, journal *bytes.Buffer) error {
 	council, hub, officer, director := id(1), id(2), id(5), id(6)
 	partners := []struct {
 		name     string
@@ -50,8 +57,7 @@ func run(w io.Writer) error {
 	}
 	sla := id(90) // the service level agreement the money moves under
 
-	var journal bytes.Buffer
-	l := ledger.New(ledger.Options{Journal: &journal})
+	l := ledger.New(ledger.Options{Journal: journal})
 	accounts := []ledger.Account{
 		{ID: id(20), Owner: council, Name: "Mental health budget", Kind: ledger.Budget, Unit: coprod.GBP},
 		{ID: id(21), Owner: hub, Name: "Hub grants account", Kind: ledger.Cash, Unit: coprod.GBP},
