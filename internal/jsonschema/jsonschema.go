@@ -125,6 +125,7 @@ type Error struct {
 	Violations []string
 }
 
+// Error joins the violations, each naming where in the document it is.
 func (e *Error) Error() string {
 	return "jsonschema: " + strings.Join(e.Violations, "; ")
 }
