@@ -28,7 +28,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"strconv"
 )
 
@@ -69,48 +68,45 @@ type Hash = [sha256.Size]byte
 const hexLen = 2 * sha256.Size
 
 // sum computes a version 2 line's hash.
-func sum(key []byte, seq int, prevHex *[hexLen]byte, keyID, typ string, record []byte, textHash []byte) Hash {
-	var h hash.Hash
-	if key != nil {
-		h = hmac.New(sha256.New, key)
-	} else {
-		h = sha256.New()
-	}
-	var buf [3*hexLen + 2*MaxKeyID]byte
-	b := append(buf[:0], "coprod-journal/2\n"...)
+func sum(scratch *[]byte, key []byte, seq int, prevHex *[hexLen]byte, keyID, typ string, record []byte, textHash []byte) Hash {
+	// The input is laid out in one reusable buffer and hashed in one
+	// call: SHA-256 of a slice allocates nothing, where a hash.Hash fed
+	// piece by piece allocates for each piece.
+	b := append((*scratch)[:0], "coprod-journal/2\n"...)
 	b = strconv.AppendInt(b, int64(seq), 10)
 	b = append(b, '\n')
 	b = append(b, prevHex[:]...)
 	b = append(b, '\n')
 	b = append(b, keyID...)
 	b = append(b, '\n')
-	h.Write(b)
-	h.Write([]byte(typ))
-	h.Write([]byte{'\n'})
-	h.Write(record)
-	h.Write([]byte{'\n'})
-	h.Write(textHash)
-	var s Hash
-	h.Sum(s[:0])
-	return s
+	b = append(b, typ...)
+	b = append(b, '\n')
+	b = append(b, record...)
+	b = append(b, '\n')
+	b = append(b, textHash...)
+	*scratch = b
+	if key != nil {
+		h := hmac.New(sha256.New, key)
+		h.Write(b)
+		var s Hash
+		h.Sum(s[:0])
+		return s
+	}
+	return sha256.Sum256(b)
 }
 
 // sumV1 is the hash of a version 1 line: SHA-256 of seq, prev, type and
 // the record, each followed by a newline but the last.
-func sumV1(seq int, prevHex *[hexLen]byte, typ string, record []byte) Hash {
-	h := sha256.New()
-	var buf [hexLen + 64]byte
-	b := strconv.AppendInt(buf[:0], int64(seq), 10)
+func sumV1(scratch *[]byte, seq int, prevHex *[hexLen]byte, typ string, record []byte) Hash {
+	b := strconv.AppendInt((*scratch)[:0], int64(seq), 10)
 	b = append(b, '\n')
 	b = append(b, prevHex[:]...)
 	b = append(b, '\n')
 	b = append(b, typ...)
 	b = append(b, '\n')
-	h.Write(b)
-	h.Write(record)
-	var s Hash
-	h.Sum(s[:0])
-	return s
+	b = append(b, record...)
+	*scratch = b
+	return sha256.Sum256(b)
 }
 
 // AppendLine appends line seq, linked to prev, to dst and returns it with
@@ -131,7 +127,14 @@ func AppendLine(dst []byte, seq int, prev Hash, key *Key, typ string, record, te
 	if key != nil {
 		secret, keyID = key.Secret, key.ID
 	}
-	s := sum(secret, seq, &prevHex, keyID, typ, record, textHash)
+	// The hash's input goes, for a moment, in dst's spare room, where the
+	// line will go next.
+	scratch := dst[len(dst):]
+	s := sum(&scratch, secret, seq, &prevHex, keyID, typ, record, textHash)
+	if cap(scratch) > cap(dst)-len(dst) {
+		// The input outgrew dst: keep the larger buffer for the line.
+		dst = append(scratch[:0], dst...)
+	}
 	dst = append(dst, `{"v":2,"seq":`...)
 	dst = strconv.AppendInt(dst, int64(seq), 10)
 	dst = append(dst, `,"prev":"`...)
@@ -158,7 +161,9 @@ func AppendLine(dst []byte, seq int, prev Hash, key *Key, typ string, record, te
 	return dst, s
 }
 
-// Line is one verified journal line.
+// Line is one verified journal line. Its Record and Text may share the
+// reader's buffer: they are valid until the next call to Next, so decode
+// or copy them first.
 type Line struct {
 	Version int
 	Seq     int

@@ -42,6 +42,8 @@ func readAll(j []byte, keys Keyring) ([]Line, error) {
 		if err != nil {
 			return lines, err
 		}
+		// A line's bytes are valid until the next read: keep copies.
+		l.Record, l.Text = bytes.Clone(l.Record), bytes.Clone(l.Text)
 		lines = append(lines, l)
 	}
 }
@@ -169,7 +171,8 @@ func TestVersion1LinesStillRead(t *testing.T) {
 		var prevHex [hexLen]byte
 		hex.Encode(prevHex[:], prev[:])
 		rec := []byte(fmt.Sprintf(`{"n":%d}`, i))
-		s := sumV1(i, &prevHex, "account", rec)
+		var scratch []byte
+		s := sumV1(&scratch, i, &prevHex, "account", rec)
 		j = append(j, fmt.Sprintf(`{"seq":%d,"prev":"%s","hash":"%x","type":"account","record":%s}`+"\n", i, prevHex, s, rec)...)
 		prev = s
 	}

@@ -18,6 +18,8 @@ type Reader struct {
 	types []string
 	keys  Keyring
 
+	scratch []byte // reused hash input
+
 	seq   int   // lines verified
 	off   int64 // bytes verified: where the next line starts
 	start int64 // where the last verified line starts
@@ -105,9 +107,9 @@ func (lr *Reader) check(line []byte) (Line, string) {
 	}
 	var s Hash
 	if p.version == 1 {
-		s = sumV1(p.seq, &prevHex, p.typ, p.record)
+		s = sumV1(&lr.scratch, p.seq, &prevHex, p.typ, p.record)
 	} else {
-		s = sum(secret, p.seq, &prevHex, p.keyID, p.typ, p.record, p.textHash)
+		s = sum(&lr.scratch, secret, p.seq, &prevHex, p.keyID, p.typ, p.record, p.textHash)
 	}
 	hex.Encode(sumHex[:], s[:])
 	if !hmacEqual(p.hash, sumHex[:]) {
@@ -149,6 +151,15 @@ func (lr *Reader) readLine() ([]byte, error) {
 	var line []byte
 	for {
 		chunk, err := lr.r.ReadSlice('\n')
+		if line == nil && (err == nil || err == io.EOF) {
+			// The whole line is in the reader's buffer: use it there.
+			// It stays valid until the next read, and every caller is
+			// done with a line before it asks for the next.
+			if len(chunk) > MaxLine {
+				return nil, lr.corrupt(fmt.Sprintf("line longer than %d bytes", MaxLine))
+			}
+			return chunk, err
+		}
 		line = append(line, chunk...)
 		if len(line) > MaxLine {
 			return nil, lr.corrupt(fmt.Sprintf("line longer than %d bytes", MaxLine))
