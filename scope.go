@@ -87,25 +87,19 @@ func (s Scope) Valid() bool {
 	if s == "" || len(s) > MaxScopeLen {
 		return false
 	}
-	segments, segLen := 1, 0
+	segments, start := 1, 0
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '/':
-			if segLen == 0 {
-				return false
-			}
-			segments++
-			segLen = 0
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-':
-			segLen++
-			if segLen > MaxScopeSegmentLen {
-				return false
-			}
-		default:
+		c := s[i]
+		if c-'a' <= 'z'-'a' || c-'0' <= 9 || c == '-' {
+			continue
+		}
+		if c != '/' || i == start || i-start > MaxScopeSegmentLen {
 			return false
 		}
+		segments++
+		start = i + 1
 	}
-	return segLen > 0 && segments <= MaxScopeSegments
+	return len(s) > start && len(s)-start <= MaxScopeSegmentLen && segments <= MaxScopeSegments
 }
 
 // Covers reports whether o equals s or lies inside it, segment by segment.

@@ -469,7 +469,8 @@ func (e *evaluation) pathOK(leaf *link, excluded coprod.PartyID) (ok, joint, wai
 	countPayers := len(req.Payers) > 0
 	capped := amount.IsSet() && !req.capsElsewhere
 	for l := leaf; l != nil; l = l.parent {
-		if !l.inForce(at, req.Scope) || (twice && !l.inForce(req.Effective, req.Scope)) {
+		if (l.revoked != nil || len(l.reassumed) > 0) &&
+			(!l.inForce(at, req.Scope) || (twice && !l.inForce(req.Effective, req.Scope))) {
 			return false, false, false
 		}
 		if exclude && l.To == excluded {

@@ -120,7 +120,12 @@ func (d *bodyData) init() {
 }
 
 // body returns the body a party is, or nil. It does not allocate.
-func (d *bodyData) body(p coprod.PartyID) *bodyState { return d.bodies[p] }
+func (d *bodyData) body(p coprod.PartyID) *bodyState {
+	if len(d.bodies) == 0 {
+		return nil // no map lookup on the hot path of a register without bodies
+	}
+	return d.bodies[p]
+}
 
 // noteRecusal indexes a recusal by the holder of its interest. The caller
 // holds the write lock.

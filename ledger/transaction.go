@@ -114,10 +114,10 @@ type Formality struct {
 
 // checkScope accepts no scope or a valid one.
 func (f *Formality) checkScope() error {
-	if f.Scope == "" {
+	if f.Scope == "" || f.Scope.Valid() {
 		return nil
 	}
-	_, err := coprod.ParseScope(string(f.Scope))
+	_, err := coprod.ParseScope(string(f.Scope)) // for its reason
 	return err
 }
 
