@@ -31,6 +31,16 @@ type Input struct {
 	Period coprod.Window
 	// Unit is what is assessed; the zero Unit is UnitOrganisation.
 	Unit Unit
+
+	// Recorded evidence and questionnaires (evidence.go, instrument.go,
+	// ratings.go). Evidence settles criteria the records leave
+	// inconclusive at the unit it is about, and never overturns one they
+	// answer; Instruments are questionnaires scored beside the probes,
+	// Responses the ratings given on them. Pieces and responses dated
+	// after At are left out.
+	Evidence    []Evidence
+	Instruments []Instrument
+	Responses   []Response
 }
 
 func (in *Input) validate() error {
@@ -106,6 +116,9 @@ type CriterionResult struct {
 	Aspect   Aspect    `json:"aspect"`
 	Status   Status    `json:"status"`
 	Findings []Finding `json:"findings"`
+	// Evidence (evidence.go) is the recorded evidence on the criterion
+	// at the unit assessed and what it did; nil when there is none.
+	Evidence *CriterionEvidence `json:"evidence,omitempty"`
 }
 
 // Lock is the "locked at" finding: the level stops where the lower of the
@@ -198,6 +211,16 @@ type Result struct {
 	Criteria     []CriterionResult `json:"criteria"`
 	// Findings are every probe's answer, by probe name.
 	Findings []Finding `json:"findings"`
+
+	// Recorded evidence, questionnaires and divergence (evidence.go,
+	// instrument.go, ratings.go); each is left out when the input has
+	// none. Evidence says what the evidence settled, per criterion and
+	// per unit; Instruments gives each questionnaire's scores and band
+	// per unit and side; Divergence lists where the statutory and the
+	// community side rate the same thing apart.
+	Evidence    *EvidenceReport    `json:"evidence,omitempty"`
+	Instruments []InstrumentResult `json:"instruments,omitempty"`
+	Divergence  []Divergence       `json:"divergence,omitempty"`
 }
 
 // Assess applies rubric r to the records in in. It fails only for a rubric
@@ -211,6 +234,10 @@ func Assess(r Rubric, in Input) (Result, error) {
 		return Result{}, err
 	}
 	r = r.Clone()
+	rec, err := prepareRecorded(r, in) // evidence.go
+	if err != nil {
+		return Result{}, err
+	}
 	pass := newPass(&r, in)
 	probes := Probes()
 	byName := make(map[string]Finding, len(probes))
@@ -239,7 +266,7 @@ func Assess(r Rubric, in Input) (Result, error) {
 	}
 	slices.SortFunc(res.Findings, func(a, b Finding) int { return strings.Compare(a.Probe, b.Probe) })
 
-	res.gate(r, byName)
+	res.gate(r, byName, rec.forUnit(in.Unit))
 	res.Frameworks = append(res.Frameworks, res.Level)
 	for _, f := range r.Crosswalk {
 		_, i, _ := f.At(res.Level.Influence)
@@ -260,6 +287,7 @@ func Assess(r Rubric, in Input) (Result, error) {
 		res.Cos = append(res.Cos, coScore(co, byName))
 	}
 	res.CoAssessment = res.Cos[len(res.Cos)-1]
+	rec.finish(&res, r, byName) // evidence.go
 	return res, nil
 }
 
@@ -293,8 +321,9 @@ func judge(needs []Requirement, byName map[string]Finding) (Status, []Finding) {
 }
 
 // gate applies the criteria rung by rung and sets the level, the ceiling,
-// the practice, the lock and the blockers.
-func (res *Result) gate(r Rubric, byName map[string]Finding) {
+// the practice, the lock and the blockers. Evidence about the unit, when
+// not nil, settles criteria the records leave inconclusive (evidence.go).
+func (res *Result) gate(r Rubric, byName map[string]Finding, ev *evidenceSet) {
 	n := len(r.Ladder.Rungs)
 	// holds[a][i]: every criterion of aspect a on rung i holds.
 	holds := map[Aspect][]bool{AspectGovernance: make([]bool, n), AspectPractice: make([]bool, n)}
@@ -307,7 +336,8 @@ func (res *Result) gate(r Rubric, byName map[string]Finding) {
 	for _, c := range r.Criteria {
 		_, i, _ := r.Ladder.Rung(c.Rung)
 		st, fs := judge(c.Needs, byName)
-		res.Criteria = append(res.Criteria, CriterionResult{ID: c.ID, Doc: c.Doc, Rung: c.Rung, Aspect: c.Aspect, Status: st, Findings: fs})
+		st, ce := ev.settle(c.ID, st)
+		res.Criteria = append(res.Criteria, CriterionResult{ID: c.ID, Doc: c.Doc, Rung: c.Rung, Aspect: c.Aspect, Status: st, Findings: fs, Evidence: ce})
 		if st.holds() {
 			continue
 		}

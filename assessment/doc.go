@@ -67,6 +67,36 @@
 // Results are deterministic: the same records, made in any order, give the
 // same Result and the same JSON and Markdown, byte for byte.
 //
+// # Recorded evidence and questionnaires
+//
+// Beside the records an Input may carry recorded evidence (Evidence: a
+// document, observation, interview, focus group, survey or questionnaire
+// item, from the statutory or the community side, by a rater, dated, with
+// a reference, about a Unit) supporting or contradicting criteria by ID,
+// and questionnaires (Instrument: items scored on a range, in domains,
+// summed and banded, their text supplied by the caller) with the Responses
+// given on them. Pieces and responses dated after Input.At are left out.
+//
+// Evidence settles only what the records cannot answer; Settle is the
+// rule. A criterion the probes leave Inconclusive is settled Met by
+// supporting evidence of at least CorroboratingKinds kinds with none
+// contradicting (a document and an interview, not one affirmation), and
+// NotMet by contradicting evidence of as many kinds with none supporting;
+// otherwise it stays Inconclusive. A criterion the records answer keeps
+// its status whatever the evidence says (a self-rating never overrides a
+// measurement); the evidence is listed beside it. So supporting evidence
+// never lowers a level, contradicting evidence never raises one, and the
+// order evidence is given in does not matter.
+//
+// The records speak for the whole partnership; evidence names the unit it
+// is about (professional, service, organisation). The criteria of the
+// result are gated with the evidence about Input.Unit; the result's
+// EvidenceReport gives the level at each of the three units with the
+// evidence about it. Questionnaires are scored per unit and side: the
+// mean sum and its band. Where the statutory and community sides part (a
+// questionnaire's bands apart, or one side's evidence supporting a
+// criterion the other's contradicts) the result lists a Divergence.
+//
 // # Concurrency
 //
 // Assess has no clock, no I/O, no goroutines and no global mutable state;
@@ -77,7 +107,9 @@
 // # Errors
 //
 // Assess fails only for a rubric that does not validate (ErrInvalidRubric,
-// ErrUnknownProbe) or an input it cannot read (ErrInvalidInput). Branch
-// with errors.Is; coprod.CodeOf gives each sentinel's stable code. What the
+// ErrUnknownProbe) or an input it cannot read (ErrInvalidInput, wrapped
+// together with ErrInvalidEvidence, ErrUnknownCriterion,
+// ErrInvalidInstrument or ErrInvalidResponse when the evidence or the
+// questionnaires are at fault). Branch with errors.Is; coprod.CodeOf gives each sentinel's stable code. What the
 // records cannot answer is a finding, not an error.
 package assessment

@@ -23,7 +23,9 @@ func (res Result) JSON() ([]byte, error) {
 // Markdown renders the result as a readable report: the level and what
 // locks it, the level on each framework, the four Co's, the scale of
 // coproduction, the blockers with the findings behind them, the
-// inconclusive criteria apart, and every probe's answer.
+// inconclusive criteria apart, the recorded evidence, questionnaires and
+// divergence between the sides when there are any, and every probe's
+// answer.
 func (res Result) Markdown() string {
 	var b strings.Builder
 	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
@@ -78,6 +80,7 @@ func (res Result) Markdown() string {
 	}
 	blockers("Blockers", res.Blockers)
 	blockers("Inconclusive", res.Inconclusive)
+	res.markdownRecorded(w) // evidence, questionnaires, divergence: ratings.go
 
 	w("\n## Probes\n\n| Probe | Outcome | Reason |\n|---|---|---|\n")
 	for _, f := range res.Findings {
