@@ -198,6 +198,12 @@ type Result struct {
 	Criteria     []CriterionResult `json:"criteria"`
 	// Findings are every probe's answer, by probe name.
 	Findings []Finding `json:"findings"`
+
+	// --- next steps (nextsteps.go) ---
+	// NextSteps are the concrete changes that would lift the blockers,
+	// derived from the records as known at At, in the blockers' order.
+	NextSteps []NextStep `json:"next_steps"`
+	// --- end next steps ---
 }
 
 // Assess applies rubric r to the records in in. It fails only for a rubric
@@ -260,6 +266,9 @@ func Assess(r Rubric, in Input) (Result, error) {
 		res.Cos = append(res.Cos, coScore(co, byName))
 	}
 	res.CoAssessment = res.Cos[len(res.Cos)-1]
+	// --- next steps (nextsteps.go) ---
+	res.NextSteps = nextSteps(r, pass, in.Ledger, byName, res.Blockers)
+	// --- end next steps ---
 	return res, nil
 }
 

@@ -23,7 +23,7 @@ func (res Result) JSON() ([]byte, error) {
 // Markdown renders the result as a readable report: the level and what
 // locks it, the level on each framework, the four Co's, the scale of
 // coproduction, the blockers with the findings behind them, the
-// inconclusive criteria apart, and every probe's answer.
+// inconclusive criteria apart, the next steps, and every probe's answer.
 func (res Result) Markdown() string {
 	var b strings.Builder
 	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
@@ -78,6 +78,9 @@ func (res Result) Markdown() string {
 	}
 	blockers("Blockers", res.Blockers)
 	blockers("Inconclusive", res.Inconclusive)
+	// --- next steps (nextsteps.go) ---
+	writeNextSteps(&b, res.NextSteps)
+	// --- end next steps ---
 
 	w("\n## Probes\n\n| Probe | Outcome | Reason |\n|---|---|---|\n")
 	for _, f := range res.Findings {
