@@ -221,6 +221,11 @@ type Result struct {
 	Evidence    *EvidenceReport    `json:"evidence,omitempty"`
 	Instruments []InstrumentResult `json:"instruments,omitempty"`
 	Divergence  []Divergence       `json:"divergence,omitempty"`
+	// --- next steps (nextsteps.go) ---
+	// NextSteps are the concrete changes that would lift the blockers,
+	// derived from the records as known at At, in the blockers' order.
+	NextSteps []NextStep `json:"next_steps"`
+	// --- end next steps ---
 }
 
 // Assess applies rubric r to the records in in. It fails only for a rubric
@@ -288,6 +293,9 @@ func Assess(r Rubric, in Input) (Result, error) {
 	}
 	res.CoAssessment = res.Cos[len(res.Cos)-1]
 	rec.finish(&res, r, byName) // evidence.go
+	// --- next steps (nextsteps.go) ---
+	res.NextSteps = nextSteps(r, pass, in.Ledger, byName, res.Blockers)
+	// --- end next steps ---
 	return res, nil
 }
 

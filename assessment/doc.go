@@ -46,6 +46,23 @@
 // protects, resting on goodwill); a score per Co, co-assessment shown on
 // its own; the scale reached; and the blockers with their findings.
 //
+// # Next steps and change over time
+//
+// Each blocker comes with next steps (Result.NextSteps) worked out from
+// the same records, never canned: the activity to delegate to the
+// community party taking part in it and the live mandate or delegation
+// that may delegate it; the unpaid hours and the full-cost funding that
+// would pay for them at replacement cost, as a range, flagged where paying
+// individuals could affect their benefits; the co-assessment activity to
+// create and who decides in it; the deputy to appoint and who already
+// holds the same authority; the instrument that could cover money paid at
+// discretion. Each NextStep has a stable StepCode, the blocker it lifts,
+// the records it names and exact amounts.
+//
+// Compare reports what changed between two results: readings that moved,
+// blockers lifted and appeared, probes that changed. Results of different
+// rubrics are refused (ErrRubricMismatch) unless the caller allows it.
+//
 // # Invariants
 //
 // A rung is reached only when every criterion at and below it holds. A

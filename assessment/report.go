@@ -23,9 +23,9 @@ func (res Result) JSON() ([]byte, error) {
 // Markdown renders the result as a readable report: the level and what
 // locks it, the level on each framework, the four Co's, the scale of
 // coproduction, the blockers with the findings behind them, the
-// inconclusive criteria apart, the recorded evidence, questionnaires and
-// divergence between the sides when there are any, and every probe's
-// answer.
+// inconclusive criteria apart, the next steps, the recorded evidence,
+// questionnaires and divergence between the sides when there are any, and
+// every probe's answer.
 func (res Result) Markdown() string {
 	var b strings.Builder
 	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
@@ -80,6 +80,9 @@ func (res Result) Markdown() string {
 	}
 	blockers("Blockers", res.Blockers)
 	blockers("Inconclusive", res.Inconclusive)
+	// --- next steps (nextsteps.go) ---
+	writeNextSteps(&b, res.NextSteps)
+	// --- end next steps ---
 	res.markdownRecorded(w) // evidence, questionnaires, divergence: ratings.go
 
 	w("\n## Probes\n\n| Probe | Outcome | Reason |\n|---|---|---|\n")

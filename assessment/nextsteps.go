@@ -1,0 +1,865 @@
+package assessment
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/coprod/coprod"
+	"github.com/coprod/coprod/governance"
+	"github.com/coprod/coprod/ledger"
+	"github.com/google/uuid"
+)
+
+// StepCode is the stable code of a kind of next step. Codes are persisted
+// and compared by other tools: they are never renamed or reused.
+type StepCode string
+
+// Step codes.
+const (
+	// StepDelegate: delegate an activity's scope to the community party
+	// taking part in it, under a live mandate or delegation whose holder
+	// may delegate it. Subjects: the activity, the community party, the
+	// link, its holder.
+	StepDelegate StepCode = "DELEGATE_AUTHORITY"
+	// StepMandateNeeded: no live mandate or delegation could delegate the
+	// activity's scope; a holder must first be given authority that may be
+	// delegated. Subjects: the activity, the community party.
+	StepMandateNeeded StepCode = "MANDATE_NEEDED"
+	// StepShareDecision: make community parties that only advise in an
+	// activity Responsible in it. Subjects: the activity, the parties.
+	StepShareDecision StepCode = "SHARE_DECISION"
+	// StepCreateActivity: create a live activity of a Co (co-assessment,
+	// say) with community parties deciding. Subjects: the Co (by
+	// governance.Co.ID), the community parties to decide.
+	StepCreateActivity StepCode = "CREATE_ACTIVITY"
+	// StepFundLabour: pay for the unpaid hours a party gave, at
+	// replacement cost, as a range. Subjects: the party that gave the
+	// hours, the organisation to fund, then the labour transactions.
+	StepFundLabour StepCode = "FUND_LABOUR"
+	// StepFundCosts: pay a community party the costs it booked beyond
+	// what it was paid. Subjects: the party.
+	StepFundCosts StepCode = "FUND_COSTS"
+	// StepFormalise: put money paid at one person's discretion under an
+	// instrument. Subjects: the transaction, the payer, the recipient, the
+	// decider, then the link that could cover it and its holder, if any.
+	StepFormalise StepCode = "FORMALISE_MONEY"
+	// StepAppointDeputy: name a deputy for work or authority resting on
+	// one person. Subjects: the activity or the links, the person, then
+	// the parties holding the same authority.
+	StepAppointDeputy StepCode = "APPOINT_DEPUTY"
+	// StepTransferToOrganisation: authority held personally by someone
+	// acting for an organisation is delegated to the organisation instead.
+	// Subjects: the link, the person, the acting-for records.
+	StepTransferToOrganisation StepCode = "TRANSFER_TO_ORGANISATION"
+	// StepMendGovernance: mend what Check reports as an error. Subjects:
+	// the finding's subjects.
+	StepMendGovernance StepCode = "MEND_GOVERNANCE"
+	// StepMeetCriterion: no specific change can be derived from the
+	// records; the probe must answer otherwise. Subjects: the finding's
+	// records.
+	StepMeetCriterion StepCode = "MEET_CRITERION"
+)
+
+// AmountKind says what an amount of a next step measures. Kinds are
+// persisted by their code.
+type AmountKind string
+
+// Amount kinds.
+const (
+	// AmountHours: unpaid hours given.
+	AmountHours AmountKind = "unpaid-hours"
+	// AmountCredits: time credits given, never converted to money.
+	AmountCredits AmountKind = "time-credits"
+	// AmountFundingLow and AmountFundingHigh bound the funding that would
+	// pay for the hours at replacement cost: hours × the low and high
+	// wage recorded with them.
+	AmountFundingLow  AmountKind = "funding-low"
+	AmountFundingHigh AmountKind = "funding-high"
+	// AmountUnfundedCosts: costs a party booked beyond what it was paid.
+	AmountUnfundedCosts AmountKind = "unfunded-costs"
+	// AmountDiscretionary: money paid at one person's discretion.
+	AmountDiscretionary AmountKind = "discretionary"
+)
+
+// FlagBenefits marks a step that would pay individuals: payments can
+// affect state benefits, and nobody should end up worse off.
+const FlagBenefits = "may-affect-benefits"
+
+// StepAmount is one exact amount a next step names, with what it measures
+// and the party it concerns.
+type StepAmount struct {
+	Kind   AmountKind     `json:"kind"`
+	Party  coprod.PartyID `json:"party,omitzero"`
+	Amount coprod.Amount  `json:"amount"`
+}
+
+// NextStep is a concrete change that would lift a blocker, derived from
+// the records as known at the assessment's time: a stable code, the
+// criterion of the blocker it lifts, the IDs of the records it names (in
+// the order its code documents), exact amounts, flags such as
+// FlagBenefits, and one line for people.
+type NextStep struct {
+	Code     StepCode     `json:"code"`
+	Blocker  string       `json:"blocker"`
+	Subjects []uuid.UUID  `json:"subjects"`
+	Amounts  []StepAmount `json:"amounts,omitempty"`
+	Flags    []string     `json:"flags,omitempty"`
+	Text     string       `json:"text"`
+}
+
+// MaxNextSteps bounds the next steps of one result; the rest are left out
+// and counted by the last step, a MEET_CRITERION step naming how many.
+const MaxNextSteps = 256
+
+// link is a live mandate or delegation with what a next step needs.
+type link struct {
+	holding
+	mandate     bool
+	name        string // basis or instrument
+	parent      uuid.UUID
+	mayDelegate bool
+	limit       coprod.Amount
+	reserved    []coprod.Scope // of the root mandate
+	order       int
+}
+
+// planner derives next steps from a pass.
+type planner struct {
+	p     *Pass
+	l     *ledger.Ledger
+	links []link
+	steps []NextStep
+}
+
+// nextSteps derives, for each blocker of res, the changes that would lift
+// it, in the blockers' order.
+func nextSteps(r Rubric, p *Pass, l *ledger.Ledger, byName map[string]Finding, blockers []Blocker) []NextStep {
+	pl := &planner{p: p, l: l}
+	pl.gatherLinks()
+	needs := map[string][]Requirement{}
+	for _, c := range r.Criteria {
+		needs[c.ID] = c.Needs
+	}
+	for _, b := range blockers {
+		start := len(pl.steps)
+		done := map[string]bool{}
+		for _, n := range needs[b.Criterion] {
+			f := byName[n.Probe]
+			if f.Outcome == n.Want || f.Outcome == NotApplicable || f.Outcome == NotAvailable {
+				continue
+			}
+			pl.plan(b.Criterion, n, f, byName, done)
+		}
+		block := pl.steps[start:]
+		slices.SortStableFunc(block, func(a, b NextStep) int {
+			if c := strings.Compare(string(a.Code), string(b.Code)); c != 0 {
+				return c
+			}
+			return strings.Compare(a.Text, b.Text)
+		})
+		pl.steps = append(pl.steps[:start], slices.CompactFunc(block, func(a, b NextStep) bool {
+			return a.Code == b.Code && a.Text == b.Text
+		})...)
+	}
+	if len(pl.steps) > MaxNextSteps {
+		left := len(pl.steps) - (MaxNextSteps - 1)
+		pl.steps = append(pl.steps[:MaxNextSteps-1], NextStep{Code: StepMeetCriterion, Blocker: pl.steps[MaxNextSteps-1].Blocker,
+			Subjects: []uuid.UUID{}, Text: fmt.Sprintf("%d further step(s) left out", left)})
+	}
+	if pl.steps == nil {
+		return []NextStep{}
+	}
+	return pl.steps
+}
+
+func (pl *planner) gatherLinks() {
+	if pl.p.reg == nil {
+		return
+	}
+	live := map[uuid.UUID]holding{}
+	for _, h := range pl.p.links {
+		live[h.id] = h
+	}
+	all := map[uuid.UUID]link{}
+	i := 0
+	for m := range pl.p.reg.Mandates() {
+		all[m.ID] = link{holding: holding{m.ID, m.Holder, m.Scope}, mandate: true, name: m.Basis, mayDelegate: m.MaxDepth > 0,
+			limit: m.TransactionLimit, reserved: m.Reserved, order: i}
+		i++
+	}
+	for d := range pl.p.reg.Delegations() {
+		all[d.ID] = link{holding: holding{d.ID, d.To, d.Scope}, name: d.Instrument, parent: d.Parent, mayDelegate: d.MaySubDelegate,
+			limit: d.TransactionLimit, order: i}
+		i++
+	}
+	for id, lk := range all {
+		if _, ok := live[id]; !ok {
+			continue
+		}
+		root := lk
+		for depth := 0; !root.mandate && depth < governance.MaxChainDepth; depth++ {
+			root = all[root.parent]
+		}
+		lk.reserved = root.reserved
+		pl.links = append(pl.links, lk)
+	}
+	slices.SortFunc(pl.links, func(a, b link) int { return a.order - b.order })
+}
+
+func (pl *planner) add(s NextStep) {
+	if s.Subjects == nil {
+		s.Subjects = []uuid.UUID{}
+	}
+	pl.steps = append(pl.steps, s)
+}
+
+func (pl *planner) name(id uuid.UUID) string {
+	if party, ok := pl.p.parties[id]; ok {
+		return party.Name
+	}
+	return id.String()
+}
+
+func (pl *planner) names(parties []uuid.UUID) string {
+	ns := make([]string, len(parties))
+	for i, id := range parties {
+		ns[i] = pl.name(id)
+	}
+	return strings.Join(ns, ", ")
+}
+
+// byName sorts parties by name, then ID, so that the order of recording
+// does not show.
+func (pl *planner) byName(parties []uuid.UUID) []uuid.UUID {
+	out := ids(parties...)
+	slices.SortStableFunc(out, func(a, b uuid.UUID) int { return strings.Compare(pl.name(a), pl.name(b)) })
+	return out
+}
+
+func (pl *planner) describe(lk link) string {
+	kind := "delegation"
+	if lk.mandate {
+		kind = "mandate"
+	}
+	if lk.name != "" {
+		return fmt.Sprintf("%s %q (%s held by %s)", kind, lk.name, lk.scope, pl.name(lk.holder))
+	}
+	return fmt.Sprintf("%s of %s held by %s", kind, lk.scope, pl.name(lk.holder))
+}
+
+// plan adds the steps that would make one failing requirement hold.
+func (pl *planner) plan(blocker string, n Requirement, f Finding, byName map[string]Finding, done map[string]bool) {
+	probe := n.Probe
+	co, hasCo := coOf(probe)
+	switch {
+	case hasCo && strings.HasPrefix(probe, "activity/") && n.Want == True:
+		pl.createActivity(blocker, co)
+		done["create/"+string(co)] = true
+	case hasCo && strings.HasPrefix(probe, "community-decides/") && n.Want == True:
+		if done["create/"+string(co)] || byName["activity/"+string(co)].Outcome == False {
+			if !done["create/"+string(co)] {
+				pl.createActivity(blocker, co)
+				done["create/"+string(co)] = true
+			}
+			return
+		}
+		pl.shareDecision(blocker, &co, f)
+	case probe == "community-decides" && n.Want == True:
+		pl.shareDecision(blocker, nil, f)
+	case hasCo && strings.HasPrefix(probe, "community-authority/") && n.Want == True:
+		if !pl.delegate(blocker, co) {
+			pl.createActivity(blocker, co)
+		}
+	case probe == "cost-coverage" && n.Want == True:
+		pl.fundLabour(blocker)
+		pl.fundCosts(blocker)
+	case probe == "labour-unpaid" && n.Want == False:
+		pl.fundLabour(blocker)
+	case (probe == "formal-share-to-community" && n.Want == True) || (probe == "informal-money-to-community" && n.Want == False):
+		if !done["formalise"] {
+			pl.formalise(blocker)
+			done["formalise"] = true
+		}
+	case probe == "key-person" && n.Want == False:
+		pl.deputies(blocker)
+	case probe == "authority-held-personally" && n.Want == False:
+		pl.transfer(blocker)
+	case probe == "governance-errors" && n.Want == False:
+		pl.mend(blocker)
+	default:
+		pl.add(NextStep{Code: StepMeetCriterion, Blocker: blocker, Subjects: slices.Clone(f.Records),
+			Text: fmt.Sprintf("make %s answer %s: now %s, %s", probe, n.Want, f.Outcome, f.Reason)})
+	}
+}
+
+func coOf(probe string) (governance.Co, bool) {
+	i := strings.LastIndexByte(probe, '/')
+	if i < 0 {
+		return "", false
+	}
+	co := governance.Co(probe[i+1:])
+	return co, co.Valid()
+}
+
+// takingPart returns the community parties named in a, deciders first.
+func (pl *planner) takingPart(a governance.Activity) (deciders, advisers []uuid.UUID) {
+	for _, role := range roles(a) {
+		for _, id := range role {
+			if !pl.p.community(id) {
+				continue
+			}
+			if a.Decides(id) {
+				deciders = append(deciders, id)
+			} else {
+				advisers = append(advisers, id)
+			}
+		}
+	}
+	return pl.byName(deciders), pl.byName(advisers)
+}
+
+// communityTakingPart returns the community parties named in any live
+// activity, or failing that every community party of the register.
+func (pl *planner) communityTakingPart() []uuid.UUID {
+	var out []uuid.UUID
+	for _, a := range pl.p.activities {
+		d, adv := pl.takingPart(a)
+		out = append(append(out, d...), adv...)
+	}
+	if len(out) == 0 {
+		for id, party := range pl.p.parties {
+			if party.Sector.IsCommunity() {
+				out = append(out, id)
+			}
+		}
+	}
+	return pl.byName(out)
+}
+
+// commonScope returns the longest scope covering every live activity's.
+func (pl *planner) commonScope() coprod.Scope {
+	var segs []string
+	for i, a := range pl.p.activities {
+		s := a.Scope.Segments()
+		if i == 0 {
+			segs = s
+			continue
+		}
+		k := 0
+		for k < len(segs) && k < len(s) && segs[k] == s[k] {
+			k++
+		}
+		segs = segs[:k]
+	}
+	return coprod.Scope(strings.Join(segs, "/"))
+}
+
+func (pl *planner) createActivity(blocker string, co governance.Co) {
+	parties := pl.communityTakingPart()
+	scope := pl.commonScope()
+	where := "in the scope of the work concerned"
+	if scope != "" {
+		where = "under " + string(scope)
+	}
+	subjects := append([]uuid.UUID{co.ID()}, parties...)
+	if len(parties) == 0 {
+		pl.add(NextStep{Code: StepCreateActivity, Blocker: blocker, Subjects: subjects,
+			Text: fmt.Sprintf("create a live %s activity %s, with community parties Responsible: the register names none yet", co, where)})
+		return
+	}
+	pl.add(NextStep{Code: StepCreateActivity, Blocker: blocker, Subjects: subjects,
+		Text: fmt.Sprintf("create a live %s activity %s with %s Responsible (deciding)", co, where, pl.names(parties))})
+}
+
+func (pl *planner) shareDecision(blocker string, co *governance.Co, f Finding) {
+	n := 0
+	for _, a := range pl.p.activities {
+		if co != nil && !a.In(*co) {
+			continue
+		}
+		d, adv := pl.takingPart(a)
+		if len(d) > 0 || len(adv) == 0 {
+			continue
+		}
+		n++
+		pl.add(NextStep{Code: StepShareDecision, Blocker: blocker, Subjects: append([]uuid.UUID{a.ID}, adv...),
+			Text: fmt.Sprintf("make %s Responsible in %q (%s), where they now only advise", pl.names(adv), a.Name, a.Scope)})
+	}
+	if n > 0 {
+		return
+	}
+	parties := pl.communityTakingPart()
+	for _, a := range pl.p.activities {
+		if co != nil && !a.In(*co) {
+			continue
+		}
+		if d, _ := pl.takingPart(a); len(d) > 0 || len(parties) == 0 {
+			continue
+		}
+		n++
+		pl.add(NextStep{Code: StepShareDecision, Blocker: blocker, Subjects: append([]uuid.UUID{a.ID}, parties...),
+			Text: fmt.Sprintf("name %s Responsible in %q (%s), where no community party takes part", pl.names(parties), a.Name, a.Scope)})
+	}
+	if n == 0 {
+		pl.add(NextStep{Code: StepMeetCriterion, Blocker: blocker, Subjects: slices.Clone(f.Records),
+			Text: "name community parties Responsible in a live activity: " + f.Reason})
+	}
+}
+
+// delegate adds, for each live activity of co with a community party in
+// it, the delegation that would give that party authority there. It
+// reports whether there was such an activity.
+func (pl *planner) delegate(blocker string, co governance.Co) bool {
+	any := false
+	for _, a := range pl.p.activities {
+		if !a.In(co) {
+			continue
+		}
+		d, adv := pl.takingPart(a)
+		parties := d
+		if len(parties) == 0 {
+			parties = adv
+		}
+		if len(parties) == 0 {
+			continue
+		}
+		any = true
+		to := parties[0]
+		best, ok := pl.delegator(a.Scope, to)
+		if !ok {
+			pl.add(NextStep{Code: StepMandateNeeded, Blocker: blocker, Subjects: []uuid.UUID{a.ID, to},
+				Text: fmt.Sprintf("no live mandate or delegation may delegate %s (%q) to %s: give a holder authority for it that may be delegated", a.Scope, a.Name, pl.name(to))})
+			continue
+		}
+		pl.add(NextStep{Code: StepDelegate, Blocker: blocker, Subjects: []uuid.UUID{a.ID, to, best.id, best.holder},
+			Text: fmt.Sprintf("delegate %s (%q) to %s under %s", a.Scope, a.Name, pl.name(to), pl.describe(best))})
+	}
+	return any
+}
+
+// delegator finds the live link best placed to delegate scope to a party:
+// it covers the scope, may be delegated, reaches no reserved matter and is
+// not held by the party itself; the narrowest scope wins, organisations
+// before individuals, then the first recorded.
+func (pl *planner) delegator(scope coprod.Scope, to uuid.UUID) (link, bool) {
+	var cands []link
+	for _, lk := range pl.links {
+		if !lk.mayDelegate || lk.holder == to || !lk.scope.Covers(scope) {
+			continue
+		}
+		if slices.ContainsFunc(lk.reserved, scope.Overlaps) {
+			continue
+		}
+		cands = append(cands, lk)
+	}
+	if len(cands) == 0 {
+		return link{}, false
+	}
+	slices.SortStableFunc(cands, func(a, b link) int {
+		if da, db := len(a.scope.Segments()), len(b.scope.Segments()); da != db {
+			return db - da
+		}
+		ia, ib := pl.p.Sector(a.holder) == coprod.Individual, pl.p.Sector(b.holder) == coprod.Individual
+		if ia != ib {
+			if ia {
+				return 1
+			}
+			return -1
+		}
+		return a.order - b.order
+	})
+	return cands[0], true
+}
+
+// labourGift is the unpaid labour one party gave to one organisation.
+type labourGift struct {
+	giver, fund  uuid.UUID
+	hours        coprod.Amount
+	credits      coprod.Amount
+	low, high    coprod.Amount
+	unvalued     coprod.Amount // hours valued otherwise than at replacement cost
+	transactions []uuid.UUID
+}
+
+// fundLabour adds, per party that gave unpaid labour in the period, the
+// funding that would pay for it at replacement cost.
+func (pl *planner) fundLabour(blocker string) {
+	if pl.l == nil || !pl.p.money {
+		return
+	}
+	var gifts []*labourGift
+	find := func(giver, fund uuid.UUID) *labourGift {
+		for _, g := range gifts {
+			if g.giver == giver && g.fund == fund {
+				return g
+			}
+		}
+		g := &labourGift{giver: giver, fund: fund, hours: coprod.Zero(coprod.Hours), credits: coprod.Zero(coprod.Credits),
+			unvalued: coprod.Zero(coprod.Hours)}
+		gifts = append(gifts, g)
+		return g
+	}
+	for tx := range pl.l.Transactions() {
+		if !tx.Kind.Labour() || tx.Labour == nil || tx.Recorded.After(pl.p.at) || !pl.p.period.Contains(tx.Effective) {
+			continue
+		}
+		if _, reversed := pl.l.ReversedBy(tx.ID); reversed {
+			continue
+		}
+		var giver, receiver uuid.UUID
+		for _, post := range tx.Postings {
+			if a, ok := pl.l.Account(post.Account); ok {
+				if post.Amount.Sign() < 0 {
+					giver = a.Owner
+				} else {
+					receiver = a.Owner
+				}
+			}
+		}
+		sector := pl.p.Sector(giver)
+		if !sector.IsCommunity() && sector != coprod.Individual {
+			continue
+		}
+		g := find(giver, pl.fundFor(giver, receiver))
+		g.transactions = append(g.transactions, tx.ID)
+		v, err := tx.Labour.Value()
+		if err != nil {
+			continue
+		}
+		if tx.Labour.Method == ledger.TimeCreditMethod {
+			g.credits, _ = g.credits.Add(v.Credits)
+			continue
+		}
+		g.hours, _ = g.hours.Add(v.Hours)
+		if tx.Labour.Method != ledger.ReplacementCost {
+			g.unvalued, _ = g.unvalued.Add(v.Hours)
+			continue
+		}
+		g.low = addMoney(g.low, v.Low)
+		g.high = addMoney(g.high, v.High)
+	}
+	for _, g := range gifts {
+		s := NextStep{Code: StepFundLabour, Blocker: blocker, Subjects: append([]uuid.UUID{g.giver, g.fund}, ids(g.transactions...)...)}
+		var parts []string
+		if g.hours.Sign() > 0 {
+			s.Amounts = append(s.Amounts, StepAmount{Kind: AmountHours, Party: g.giver, Amount: g.hours})
+			parts = append(parts, g.hours.String())
+		}
+		if g.credits.Sign() > 0 {
+			s.Amounts = append(s.Amounts, StepAmount{Kind: AmountCredits, Party: g.giver, Amount: g.credits})
+			parts = append(parts, g.credits.String()+" (never converted to money)")
+		}
+		text := fmt.Sprintf("%s gave %s unpaid", pl.name(g.giver), strings.Join(parts, " and "))
+		if g.low.IsSet() {
+			s.Amounts = append(s.Amounts, StepAmount{Kind: AmountFundingLow, Party: g.fund, Amount: g.low},
+				StepAmount{Kind: AmountFundingHigh, Party: g.fund, Amount: g.high})
+			text += fmt.Sprintf(": fund %s at full cost, %s to %s at replacement cost", pl.name(g.fund), g.low, g.high)
+		}
+		if g.unvalued.Sign() > 0 {
+			text += fmt.Sprintf("; %s have no replacement wage recorded", g.unvalued)
+		}
+		if pl.p.Sector(g.giver) == coprod.Individual {
+			s.Flags = []string{FlagBenefits}
+			text += "; paying individuals can affect their benefits: check first that nobody ends up worse off"
+		}
+		s.Text = text
+		pl.add(s)
+	}
+}
+
+// fundFor returns the organisation to fund for labour a party gave: the
+// party itself unless it is an individual; then the organisation it acts
+// for, or the community party it gave the time to.
+func (pl *planner) fundFor(giver, receiver uuid.UUID) uuid.UUID {
+	if pl.p.Sector(giver) != coprod.Individual {
+		return giver
+	}
+	var orgs []uuid.UUID
+	for org, party := range pl.p.parties {
+		if party.Sector != coprod.Individual {
+			if _, ok := pl.p.reg.ActsFor(giver, org, pl.p.at); ok {
+				orgs = append(orgs, org)
+			}
+		}
+	}
+	if orgs = pl.byName(orgs); len(orgs) > 0 {
+		return orgs[0]
+	}
+	if pl.p.community(receiver) {
+		return receiver
+	}
+	return giver
+}
+
+func addMoney(sum, a coprod.Amount) coprod.Amount {
+	if !a.IsSet() {
+		return sum
+	}
+	if !sum.IsSet() {
+		return a
+	}
+	if s, err := sum.Add(a); err == nil {
+		return s
+	}
+	return sum
+}
+
+// fundCosts adds, per community party whose booked costs exceed what it
+// was paid, the difference.
+func (pl *planner) fundCosts(blocker string) {
+	if !pl.p.money {
+		return
+	}
+	for _, pm := range pl.p.metrics.Parties {
+		c := pm.Coverage
+		if !c.Costs.IsSet() || !c.Paid.IsSet() {
+			continue
+		}
+		gap, err := c.Costs.Sub(c.Paid)
+		if err != nil || gap.Sign() <= 0 {
+			continue
+		}
+		pl.add(NextStep{Code: StepFundCosts, Blocker: blocker, Subjects: []uuid.UUID{pm.Party},
+			Amounts: []StepAmount{{Kind: AmountUnfundedCosts, Party: pm.Party, Amount: gap}},
+			Text:    fmt.Sprintf("%s booked %s of costs and was paid %s: fund the %s gap", pl.name(pm.Party), c.Costs, c.Paid, gap)})
+	}
+}
+
+// formalise adds, per transaction that paid community parties at one
+// person's discretion, the instrument that could have covered it.
+func (pl *planner) formalise(blocker string) {
+	if pl.l == nil {
+		return
+	}
+	for _, txID := range pl.p.informal {
+		tx, ok := pl.l.Transaction(txID)
+		if !ok {
+			continue
+		}
+		var payers, recipients []uuid.UUID
+		var amount coprod.Amount
+		for _, post := range tx.Postings {
+			a, ok := pl.l.Account(post.Account)
+			if !ok || !a.Unit.IsMoney() {
+				continue
+			}
+			switch {
+			case post.Amount.Sign() < 0 && !pl.p.community(a.Owner):
+				payers = append(payers, a.Owner)
+			case post.Amount.Sign() > 0 && pl.p.community(a.Owner):
+				recipients = append(recipients, a.Owner)
+				amount = addMoney(amount, post.Amount)
+			}
+		}
+		payers, recipients = ids(payers...), ids(recipients...)
+		decider := tx.Formality.DecidedBy
+		subjects := append(append(append([]uuid.UUID{tx.ID}, payers...), recipients...), decider)
+		s := NextStep{Code: StepFormalise, Blocker: blocker,
+			Amounts: []StepAmount{{Kind: AmountDiscretionary, Party: firstOr(recipients), Amount: amount}}}
+		text := fmt.Sprintf("%s paid to %s by %s at %s's discretion", amount, pl.names(recipients), pl.names(payers), pl.name(decider))
+		if lk, ok := pl.cover(tx.Formality.Scope, amount, decider, payers); ok {
+			s.Subjects = append(subjects, lk.id, lk.holder)
+			s.Text = text + fmt.Sprintf(": make it under %s, which covers %s", pl.describe(lk), tx.Formality.Scope)
+		} else if tx.Formality.Scope == "" {
+			s.Subjects = subjects
+			s.Text = text + ", in no scope: record the service it pays for and delegate authority for it"
+		} else {
+			s.Subjects = subjects
+			s.Text = text + fmt.Sprintf(": no live mandate or delegation of %s or %s covers %s up to that amount; delegate one", pl.name(decider), pl.names(payers), tx.Formality.Scope)
+		}
+		pl.add(s)
+	}
+}
+
+func firstOr(xs []uuid.UUID) uuid.UUID {
+	if len(xs) == 0 {
+		return uuid.Nil
+	}
+	return xs[0]
+}
+
+// cover finds a live link covering scope within its transaction limit,
+// held by the decider, then an organisation the decider acts for, then a
+// payer; the narrowest scope first.
+func (pl *planner) cover(scope coprod.Scope, amount coprod.Amount, decider uuid.UUID, payers []uuid.UUID) (link, bool) {
+	if scope == "" {
+		return link{}, false
+	}
+	rank := func(holder uuid.UUID) int {
+		switch {
+		case holder == decider:
+			return 0
+		case pl.p.Sector(holder) != coprod.Individual && pl.p.reg != nil && actsFor(pl.p, decider, holder):
+			return 1
+		case slices.Contains(payers, holder):
+			return 2
+		}
+		return -1
+	}
+	var cands []link
+	for _, lk := range pl.links {
+		if rank(lk.holder) < 0 || !lk.scope.Covers(scope) || slices.ContainsFunc(lk.reserved, scope.Overlaps) {
+			continue
+		}
+		if lk.limit.IsSet() && amount.IsSet() {
+			if c, err := amount.Cmp(lk.limit); err != nil || c > 0 {
+				continue
+			}
+		}
+		cands = append(cands, lk)
+	}
+	if len(cands) == 0 {
+		return link{}, false
+	}
+	slices.SortStableFunc(cands, func(a, b link) int {
+		if ra, rb := rank(a.holder), rank(b.holder); ra != rb {
+			return ra - rb
+		}
+		return len(b.scope.Segments()) - len(a.scope.Segments())
+	})
+	return cands[0], true
+}
+
+func actsFor(p *Pass, person, org uuid.UUID) bool {
+	_, ok := p.reg.ActsFor(person, org, p.at)
+	return ok
+}
+
+// holders returns the parties other than person holding a live link
+// covering scope, except those in skip, individuals first, then by name.
+func (pl *planner) holders(scope coprod.Scope, person uuid.UUID, skip []uuid.UUID) []uuid.UUID {
+	var out []uuid.UUID
+	for _, lk := range pl.links {
+		if lk.holder != person && !slices.Contains(skip, lk.holder) && lk.scope.Covers(scope) {
+			out = append(out, lk.holder)
+		}
+	}
+	out = pl.byName(out)
+	slices.SortStableFunc(out, func(a, b uuid.UUID) int {
+		ia, ib := pl.p.Sector(a) == coprod.Individual, pl.p.Sector(b) == coprod.Individual
+		switch {
+		case ia == ib:
+			return 0
+		case ia:
+			return -1
+		}
+		return 1
+	})
+	return out
+}
+
+// deputies adds a deputy to appoint for every key-person finding of Check.
+func (pl *planner) deputies(blocker string) {
+	for _, f := range pl.p.report.Findings {
+		switch f.Code {
+		case governance.CodeKeyPerson:
+			if len(f.Subjects) < 2 {
+				continue
+			}
+			act, person := f.Subjects[0], f.Subjects[len(f.Subjects)-1]
+			a, ok := pl.p.reg.Activity(act)
+			if !ok {
+				continue
+			}
+			pl.deputy(blocker, []uuid.UUID{act}, person, a.Scope, fmt.Sprintf("%q (%s)", a.Name, a.Scope), nil)
+		case governance.CodeKeyPersonHolding:
+			if len(f.Subjects) < 2 {
+				continue
+			}
+			person, held := f.Subjects[len(f.Subjects)-1], f.Subjects[:len(f.Subjects)-1]
+			var scope coprod.Scope
+			var above []uuid.UUID
+			for _, lk := range pl.links {
+				if slices.Contains(held, lk.id) {
+					scope = lk.scope
+					above = append(above, pl.above(lk)...)
+				}
+			}
+			if scope == "" {
+				continue
+			}
+			pl.deputy(blocker, slices.Clone(held), person, scope, "authority for "+string(scope), above)
+		}
+	}
+}
+
+// above returns the holders above lk on its own chain.
+func (pl *planner) above(lk link) []uuid.UUID {
+	var out []uuid.UUID
+	byID := map[uuid.UUID]link{}
+	for _, l := range pl.links {
+		byID[l.id] = l
+	}
+	for cur, depth := lk, 0; !cur.mandate && depth < governance.MaxChainDepth; depth++ {
+		p, ok := byID[cur.parent]
+		if !ok {
+			break
+		}
+		out = append(out, p.holder)
+		cur = p
+	}
+	return out
+}
+
+func (pl *planner) deputy(blocker string, records []uuid.UUID, person uuid.UUID, scope coprod.Scope, what string, skip []uuid.UUID) {
+	hs := pl.holders(scope, person, skip)
+	s := NextStep{Code: StepAppointDeputy, Blocker: blocker, Subjects: append(append(records, person), hs...)}
+	if len(hs) == 0 {
+		s.Text = fmt.Sprintf("%s rests on %s alone and no one else holds authority for %s: delegate it to a second person and name them deputy", what, pl.name(person), scope)
+	} else {
+		s.Text = fmt.Sprintf("%s rests on %s alone: name a deputy; %s hold(s) the same authority", what, pl.name(person), pl.names(hs))
+	}
+	pl.add(s)
+}
+
+// transfer adds, for authority held personally, the delegation to the
+// organisation the person acts for.
+func (pl *planner) transfer(blocker string) {
+	for _, f := range pl.p.report.Findings {
+		if f.Code != governance.CodeHeldPersonally || len(f.Subjects) < 3 {
+			continue
+		}
+		lid, person := f.Subjects[0], f.Subjects[1]
+		var orgs []uuid.UUID
+		for _, a := range f.Subjects[2:] {
+			for rec := range pl.p.reg.ActingFor() {
+				if rec.ID == a {
+					orgs = append(orgs, rec.For)
+				}
+			}
+		}
+		scope := coprod.Scope("")
+		for _, lk := range pl.links {
+			if lk.id == lid {
+				scope = lk.scope
+			}
+		}
+		pl.add(NextStep{Code: StepTransferToOrganisation, Blocker: blocker, Subjects: slices.Clone(f.Subjects),
+			Text: fmt.Sprintf("authority for %s is held by %s personally: delegate it to %s as an organisation, and let %s act for it",
+				scope, pl.name(person), pl.names(pl.byName(orgs)), pl.name(person))})
+	}
+}
+
+// mend adds a step for every error Check reports.
+func (pl *planner) mend(blocker string) {
+	for _, f := range pl.p.report.Findings {
+		if f.Severity != governance.SeverityError {
+			continue
+		}
+		pl.add(NextStep{Code: StepMendGovernance, Blocker: blocker, Subjects: slices.Clone(f.Subjects),
+			Text: fmt.Sprintf("mend %s: %s", f.Code, f.Reason)})
+	}
+}
+
+// writeNextSteps renders the next steps as a Markdown section.
+func writeNextSteps(b *strings.Builder, steps []NextStep) {
+	b.WriteString("\n## Next steps\n\n")
+	if len(steps) == 0 {
+		b.WriteString("None.\n")
+		return
+	}
+	for _, s := range steps {
+		fmt.Fprintf(b, "- `%s` (lifts `%s`): %s\n", s.Code, s.Blocker, s.Text)
+	}
+}
