@@ -58,11 +58,10 @@
 // two.
 //
 // The records are read as known at Input.At: the register through
-// governance.Register.AsOf, so an assessment repeated later gives the same
-// answer. The ledger has no such view: its metrics are taken over the
-// period cut at At, and when it holds records recorded after At that would
-// change them (a back-dated record, a later reversal) the money probes
-// answer NotAvailable rather than a figure that was not known then.
+// governance.Register.AsOf and the ledger through ledger.Ledger.MetricsAsOf
+// over the period cut at At, so an assessment repeated later gives the
+// same answer: a back-dated record or a reversal recorded after At changes
+// nothing in it.
 //
 // Results are deterministic: the same records, made in any order, give the
 // same Result and the same JSON and Markdown, byte for byte.
