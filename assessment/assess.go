@@ -191,6 +191,9 @@ type Result struct {
 	// Scales says which are.
 	Scale  Scale         `json:"scale,omitempty"`
 	Scales []ScaleResult `json:"scales"`
+	// Parties is the level each community-side party reaches on its own
+	// (PartyLevel), sorted by name.
+	Parties []PartyLevel `json:"parties"`
 	// Blockers are the criteria not met, by rung; Inconclusive those that
 	// could not be judged. Neither holds.
 	Blockers     []Blocker         `json:"blockers"`
@@ -260,6 +263,7 @@ func Assess(r Rubric, in Input) (Result, error) {
 		res.Cos = append(res.Cos, coScore(co, byName))
 	}
 	res.CoAssessment = res.Cos[len(res.Cos)-1]
+	res.Parties = partyLevels(r, pass, byName) // parties.go
 	return res, nil
 }
 

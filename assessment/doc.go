@@ -46,6 +46,14 @@
 // protects, resting on goodwill); a score per Co, co-assessment shown on
 // its own; the scale reached; and the blockers with their findings.
 //
+// The partnership's level asks whether any community-side party does each
+// thing. Parties differ: a provider alliance can reach partnership while
+// service users beside it stay at consultation. So the result also gives
+// a level per community-side party (PartyLevel): the same rubric, with
+// the probes that can be scoped to a party (PartyProbes: takes part,
+// decides, holds authority, money reaching it, its cost coverage from
+// ledger.Metrics.Parties) answered about that party alone.
+//
 // # Invariants
 //
 // A rung is reached only when every criterion at and below it holds. A
