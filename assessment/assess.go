@@ -204,6 +204,9 @@ type Result struct {
 	// Scales says which are.
 	Scale  Scale         `json:"scale,omitempty"`
 	Scales []ScaleResult `json:"scales"`
+	// Parties is the level each community-side party reaches on its own
+	// (PartyLevel), sorted by name.
+	Parties []PartyLevel `json:"parties"`
 	// Blockers are the criteria not met, by rung; Inconclusive those that
 	// could not be judged. Neither holds.
 	Blockers     []Blocker         `json:"blockers"`
@@ -296,6 +299,7 @@ func Assess(r Rubric, in Input) (Result, error) {
 	// --- next steps (nextsteps.go) ---
 	res.NextSteps = nextSteps(r, pass, in.Ledger, byName, res.Blockers)
 	// --- end next steps ---
+	res.Parties = partyLevels(r, pass, byName) // parties.go
 	return res, nil
 }
 

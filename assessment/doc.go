@@ -46,6 +46,14 @@
 // protects, resting on goodwill); a score per Co, co-assessment shown on
 // its own; the scale reached; and the blockers with their findings.
 //
+// The partnership's level asks whether any community-side party does each
+// thing. Parties differ: a provider alliance can reach partnership while
+// service users beside it stay at consultation. So the result also gives
+// a level per community-side party (PartyLevel): the same rubric, with
+// the probes that can be scoped to a party (PartyProbes: takes part,
+// decides, holds authority, money reaching it, its cost coverage from
+// ledger.Metrics.Parties) answered about that party alone.
+//
 // # Next steps and change over time
 //
 // Each blocker comes with next steps (Result.NextSteps) worked out from
@@ -75,11 +83,10 @@
 // two.
 //
 // The records are read as known at Input.At: the register through
-// governance.Register.AsOf, so an assessment repeated later gives the same
-// answer. The ledger has no such view: its metrics are taken over the
-// period cut at At, and when it holds records recorded after At that would
-// change them (a back-dated record, a later reversal) the money probes
-// answer NotAvailable rather than a figure that was not known then.
+// governance.Register.AsOf and the ledger through ledger.Ledger.MetricsAsOf
+// over the period cut at At, so an assessment repeated later gives the
+// same answer: a back-dated record or a reversal recorded after At changes
+// nothing in it.
 //
 // Results are deterministic: the same records, made in any order, give the
 // same Result and the same JSON and Markdown, byte for byte.

@@ -2,7 +2,6 @@ package assessment
 
 import (
 	"bytes"
-	"fmt"
 	"slices"
 	"time"
 
@@ -24,8 +23,8 @@ const (
 	// NotApplicable: the question does not arise (no money reached the
 	// community, so there is no formal share of it to judge).
 	NotApplicable Outcome = "not-applicable"
-	// NotAvailable: the records cannot answer (no ledger was given, or its
-	// records as known at the time cannot be told apart).
+	// NotAvailable: the records cannot answer (no ledger or no register
+	// was given, or the ledger's metrics failed).
 	NotAvailable Outcome = "not-available"
 )
 
@@ -68,11 +67,14 @@ type Pass struct {
 	activities []governance.Activity // live at at
 	links      []holding             // live, unbroken, held at at
 
-	metrics     ledger.Metrics
-	money       bool   // metrics available
-	moneyWhy    string // why not, when not
-	informal    []uuid.UUID
-	lateRecords int
+	metrics  ledger.Metrics
+	money    bool   // metrics available
+	moneyWhy string // why not, when not
+	informal []uuid.UUID
+
+	// received is the money each community-side party received from
+	// outside the community side, as known at At (money.go).
+	received map[coprod.PartyID]*receipts
 }
 
 // holding is a live mandate or delegation on an unbroken chain.
@@ -113,9 +115,8 @@ func (p *Pass) Sector(id coprod.PartyID) coprod.Sector { return p.parties[id].Se
 func (p *Pass) Activities() []governance.Activity { return slices.Clone(p.activities) }
 
 // newPass gathers what the probes read. Records recorded after at are
-// left out of the register (AsOf); the ledger's metrics are taken over
-// the period cut at at, and refused (not available) when the ledger holds
-// records recorded after at that would change them.
+// left out: of the register through AsOf, of the ledger's metrics through
+// MetricsAsOf.
 func newPass(r *Rubric, in Input) *Pass {
 	p := &Pass{at: in.At, rubric: r, parties: map[coprod.PartyID]coprod.Party{}}
 	cut := coprod.Window{Expires: in.At.Add(time.Nanosecond)}
@@ -144,60 +145,6 @@ func newPass(r *Rubric, in Input) *Pass {
 		p.gatherMoney(in.Ledger)
 	}
 	return p
-}
-
-// gatherMoney takes the ledger's metrics, unless records recorded after
-// the assessment's time would change them: ledger.Metrics counts the
-// books as they stand, so a back-dated record or a later reversal would
-// make the answer differ from what was known at At.
-func (p *Pass) gatherMoney(l *ledger.Ledger) {
-	for tx := range l.Transactions() {
-		if tx.Recorded.After(p.at) {
-			if tx.Reverses != uuid.Nil || p.period.Contains(tx.Effective) {
-				p.lateRecords++
-			}
-			continue
-		}
-		if p.period.Contains(tx.Effective) && !tx.Kind.Labour() && tx.Kind != ledger.InKind &&
-			tx.Kind != ledger.Reversal && !tx.Formality.Formal() && p.paysCommunity(l, tx) {
-			if _, reversed := l.ReversedBy(tx.ID); !reversed {
-				p.informal = append(p.informal, tx.ID)
-			}
-		}
-	}
-	if p.lateRecords > 0 {
-		p.moneyWhy = fmt.Sprintf("the ledger holds %d record(s) recorded after %s that change the period; its metrics cannot be taken as known then",
-			p.lateRecords, p.at.UTC().Format(time.RFC3339))
-		return
-	}
-	m, err := l.Metrics(p.period, p.Sector)
-	if err != nil {
-		p.moneyWhy = "the ledger's metrics failed: " + err.Error()
-		return
-	}
-	p.metrics, p.money = m, true
-	sortIDs(p.informal)
-}
-
-// paysCommunity reports whether tx moves money from a party outside the
-// community side to one on it, as ledger.Metrics counts money reaching
-// the community.
-func (p *Pass) paysCommunity(l *ledger.Ledger, tx ledger.Transaction) bool {
-	var from, to bool
-	for _, post := range tx.Postings {
-		a, ok := l.Account(post.Account)
-		if !ok || !a.Unit.IsMoney() {
-			continue
-		}
-		community := p.Sector(a.Owner).IsCommunity()
-		switch {
-		case post.Amount.Sign() < 0 && !community:
-			from = true
-		case post.Amount.Sign() > 0 && community:
-			to = true
-		}
-	}
-	return from && to
 }
 
 // liveHoldings returns the mandates and delegations in force at at whose

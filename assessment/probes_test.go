@@ -198,8 +198,8 @@ func TestProbesWithoutRecords(t *testing.T) {
 }
 
 // Records made after the time assessed are not seen: the register through
-// AsOf; a ledger that holds later records that would change the period
-// cannot answer for it.
+// AsOf, the ledger through MetricsAsOf, so that a back-dated payment or a
+// later reversal leaves the answer as known then unchanged.
 func TestAsKnownAt(t *testing.T) {
 	p := wandsworth(t)
 	p.activities = append(p.activities, governance.Activity{ID: id(33), Name: "Review panel", Scope: "commission/mental-health",
@@ -212,19 +212,36 @@ func TestAsKnownAt(t *testing.T) {
 	later, err := assessment.Assess(assessment.DefaultRubric(), assessment.Input{Register: reg, Ledger: l, At: at.Add(2 * time.Hour)})
 	require.NoError(t, err)
 	assert.Equal(t, assessment.True, byName(later)["activity/co-assessment"].Outcome)
+	before, err := res.JSON()
+	require.NoError(t, err)
 
-	// A back-dated payment recorded after the time assessed.
+	// A back-dated payment made at one person's discretion, and a
+	// reversal of the formal core funding, both recorded after the time
+	// assessed.
 	a := coprod.MustParseAmount("500", coprod.GBP)
 	_, err = l.Post(ledger.Transaction{ID: id(44), Kind: ledger.Grant, Effective: at.AddDate(0, -1, 0), Recorded: at.Add(time.Hour),
 		Postings:  []ledger.Posting{{Account: id(20), Amount: a.Neg()}, {Account: id(21), Amount: a}},
 		Formality: ledger.Formality{DecidedBy: officer}})
 	require.NoError(t, err)
+	_, err = l.Reverse(ledger.ReversalRequest{ID: id(45), Of: id(41), By: council, Reason: "withdrawn",
+		Effective: at.Add(time.Hour), Recorded: at.Add(time.Hour)})
+	require.NoError(t, err)
 	res, err = assessment.Assess(assessment.DefaultRubric(), assessment.Input{Register: reg, Ledger: l, At: at})
 	require.NoError(t, err)
 	f := byName(res)["money-to-community"]
-	assert.Equal(t, assessment.NotAvailable, f.Outcome)
-	assert.Contains(t, f.Reason, "recorded after")
-	assert.NotEmpty(t, res.Inconclusive)
+	assert.Equal(t, assessment.True, f.Outcome, f.Reason)
+	assert.Empty(t, res.Inconclusive)
+	after, err := res.JSON()
+	require.NoError(t, err)
+	assert.Equal(t, string(before), string(after), "the same answer as before the later records")
+
+	// Assessed after them, both count: the core funding is gone and the
+	// back-dated payment is discretionary.
+	res, err = assessment.Assess(assessment.DefaultRubric(), assessment.Input{Register: reg, Ledger: l, At: at.Add(2 * time.Hour)})
+	require.NoError(t, err)
+	m := byName(res)
+	assert.Equal(t, assessment.False, m["core-funding"].Outcome, m["core-funding"].Reason)
+	assert.Contains(t, m["informal-money-to-community"].Records, id(44))
 
 	// Money effective after the period ends does not count.
 	res, err = assessment.Assess(assessment.DefaultRubric(), assessment.Input{Register: reg, Ledger: l, At: at.Add(2 * time.Hour),

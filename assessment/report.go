@@ -65,6 +65,8 @@ func (res Result) Markdown() string {
 		w("- %s: %s\n", s.Scale, s.Status)
 	}
 
+	res.writeParties(&b) // parties.go
+
 	blockers := func(title string, bs []Blocker) {
 		w("\n## %s\n\n", title)
 		if len(bs) == 0 {

@@ -22,7 +22,10 @@
 // multi-year funding, cost coverage with independent funders' money kept
 // apart, unpaid labour and in-kind value, key-person exposure, and money
 // and coverage per community party and per service scope
-// (Formality.Scope, a [coprod.Scope]).
+// (Formality.Scope, a [coprod.Scope]). [Ledger.MetricsAsOf] gives the
+// same measures as the books stood at an earlier recorded time, leaving
+// out back-dated records and reversals recorded since, so an evaluation
+// can be repeated later and give the same answer.
 //
 // [LabourTransaction] records contributed time from the giver's
 // memorandum account to the receiver's: the giver's account takes the
@@ -196,9 +199,9 @@
 // release the lock before the loop body runs: records are append-only, so
 // an iterator captures how many there are under the lock, and copies
 // under it what does change, such as a hold's resolution.
-// [Ledger.Metrics] calls its [Classifier] between two passes under the
-// read lock, once per party, and computes over the transactions as they
-// stood at the first. The Authorizer is asked before the lock is taken,
+// [Ledger.Metrics] and [Ledger.MetricsAsOf] call their [Classifier]
+// between two passes under the read lock, once per party, and compute
+// over the transactions as they stood at the first. The Authorizer is asked before the lock is taken,
 // and checking authority and committing are still one step: the authority
 // decides from its own register and returns the proof with its limits,
 // and the ledger checks the limits against its own running totals under

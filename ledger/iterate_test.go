@@ -160,6 +160,26 @@ func TestIteratorsHoldNoLockInTheLoopBody(t *testing.T) {
 				return err
 			},
 		},
+		{
+			name:  "MetricsAsOf classifier",
+			write: func(l *ledger.Ledger, i int) error { _, err := l.Post(written(i)); return err },
+			read: func(l *ledger.Ledger, body func() error) error {
+				var err error
+				_, merr := l.MetricsAsOf(coprod.Window{}, day(2030, 1, 1), func(p coprod.PartyID) coprod.Sector {
+					if e := body(); e != nil && err == nil {
+						err = e
+					}
+					if _, e := l.MetricsAsOf(coprod.Window{}, day(2030, 1, 1), sector); e != nil && err == nil {
+						err = e
+					}
+					return sector(p)
+				})
+				if merr != nil {
+					return merr
+				}
+				return err
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

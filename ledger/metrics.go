@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/coprod/coprod"
 	"github.com/google/uuid"
@@ -284,8 +285,15 @@ type Metrics struct {
 // individuals; a governance register's Sector method serves. It is called
 // once for each party the transactions name, with no lock held, so it may
 // query the ledger (or a register) itself. The work is linear in the
-// number of transactions.
+// number of transactions. MetricsAsOf gives the books as they stood at an
+// earlier recorded time.
 func (l *Ledger) Metrics(period coprod.Window, classify Classifier) (Metrics, error) {
+	return l.metricsIn(period, time.Time{}, classify)
+}
+
+// metricsIn computes Metrics over the records seen by a view taken now,
+// cut at recorded time recorded unless it is zero.
+func (l *Ledger) metricsIn(period coprod.Window, recorded time.Time, classify Classifier) (Metrics, error) {
 	if classify == nil {
 		return Metrics{}, fmt.Errorf("%w: nil classifier", ErrInvalidArgument)
 	}
@@ -297,8 +305,8 @@ func (l *Ledger) Metrics(period coprod.Window, classify Classifier) (Metrics, er
 	// second computes over the same transactions, counted as they were at
 	// the first (txOrder is append-only; a later reversal is ignored).
 	l.mu.RLock()
-	txs, seq := l.txOrder, l.seq
-	parties := l.metricsParties(period, txs, seq)
+	txs, asOf := l.txOrder, view{seq: l.seq, recorded: recorded}
+	parties := l.metricsParties(period, txs, asOf)
 	l.mu.RUnlock()
 	sectors := make(map[coprod.PartyID]coprod.Sector, len(parties))
 	for _, p := range parties {
@@ -306,14 +314,14 @@ func (l *Ledger) Metrics(period coprod.Window, classify Classifier) (Metrics, er
 	}
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	return l.metrics(period, txs, seq, func(p coprod.PartyID) coprod.Sector { return sectors[p] })
+	return l.metrics(period, txs, asOf, func(p coprod.PartyID) coprod.Sector { return sectors[p] })
 }
 
 // metricsParties lists, in order of first appearance, every party whose
 // sector metrics may ask about: labour providers, account owners and
-// deciders of the transactions counted at seq and effective in period.
+// deciders of the transactions counted in asOf and effective in period.
 // The caller holds the read lock.
-func (l *Ledger) metricsParties(period coprod.Window, txs []*entry, seq int) []coprod.PartyID {
+func (l *Ledger) metricsParties(period coprod.Window, txs []*entry, asOf view) []coprod.PartyID {
 	seen := map[coprod.PartyID]bool{}
 	var parties []coprod.PartyID
 	add := func(p coprod.PartyID) {
@@ -324,7 +332,7 @@ func (l *Ledger) metricsParties(period coprod.Window, txs []*entry, seq int) []c
 	}
 	for _, e := range txs {
 		tx := e.tx
-		if !period.Contains(tx.Effective) || !l.countedAt(e, seq) {
+		if !period.Contains(tx.Effective) || !l.countedIn(e, asOf) {
 			continue
 		}
 		if tx.Labour != nil {
@@ -339,16 +347,6 @@ func (l *Ledger) metricsParties(period coprod.Window, txs []*entry, seq int) []c
 		add(tx.Formality.DecidedBy)
 	}
 	return parties
-}
-
-// countedAt is counted as of ledger sequence seq: a reversal recorded
-// after seq does not yet take its original out.
-func (l *Ledger) countedAt(e *entry, seq int) bool {
-	if e.tx.Kind == Reversal {
-		return false
-	}
-	by, reversed := l.reversedBy[e.tx.ID]
-	return !reversed || l.txs[by].seq > seq
 }
 
 // coverageSums accumulates one CostCoverage.
@@ -442,10 +440,10 @@ func (l *Ledger) multiYearCaptures() map[uuid.UUID]bool {
 	return ids
 }
 
-// metrics computes Metrics over txs, counted as of seq, with classify
+// metrics computes Metrics over txs, counted in asOf, with classify
 // answering from the classifications made beforehand. The caller holds
 // the read lock.
-func (l *Ledger) metrics(period coprod.Window, txs []*entry, seq int, classify Classifier) (Metrics, error) {
+func (l *Ledger) metrics(period coprod.Window, txs []*entry, asOf view, classify Classifier) (Metrics, error) {
 	zero := coprod.Zero(coprod.GBP)
 	m := Metrics{Period: period, Moved: zero, BySource: zeroBySource(), Labour: zeroLabour(), InKind: zero}
 	paidOut, toCommunity, toGrassroots, formal, formalToCommunity, core, multiYear := zero, zero, zero, zero, zero, zero, zero
@@ -473,7 +471,7 @@ func (l *Ledger) metrics(period coprod.Window, txs []*entry, seq int, classify C
 	}
 	for _, e := range txs {
 		tx := e.tx
-		if !period.Contains(tx.Effective) || !l.countedAt(e, seq) {
+		if !period.Contains(tx.Effective) || !l.countedIn(e, asOf) {
 			continue
 		}
 		inScope = inScope[:0]
