@@ -138,10 +138,8 @@ func run(w io.Writer) error {
 // the recommendations.
 func tell(w io.Writer) (before, after assessment.Result, err error) {
 	p := &partnership{}
-	p.reg = governance.New(governance.Options{Journal: &p.regJournal})
-	// The register is the ledger's authority: every payment is checked
-	// against it and keeps its proof.
-	p.l = ledger.New(ledger.Options{Authorizer: p.reg, Journal: &p.txJournal})
+	p.reg = newRegister(p)
+	p.l = newLedger(p)
 
 	fmt.Fprintln(w, "# Year one, 2025/26: the partnership as the evaluation found it")
 	fmt.Fprintln(w)
@@ -203,6 +201,17 @@ func tell(w io.Writer) (before, after assessment.Result, err error) {
 	}
 	fmt.Fprintf(w, "\njournals verified: register %d lines, ledger %d lines\n", rh.Seq, lh.Seq)
 	return before, after, nil
+}
+
+// newRegister is the partnership's register, journaled.
+func newRegister(p *partnership) *governance.Register {
+	return governance.New(governance.Options{Journal: &p.regJournal})
+}
+
+// newLedger is the partnership's ledger, journaled. The register is its
+// authority: every payment is checked against it and keeps its proof.
+func newLedger(p *partnership) *ledger.Ledger {
+	return ledger.New(ledger.Options{Authorizer: p.reg, Journal: &p.txJournal})
 }
 
 // yearOne records the partnership as the evaluation found it.
