@@ -33,26 +33,28 @@ func (p *Pass) gatherMoney(l *ledger.Ledger) {
 	for a := range l.Accounts() {
 		owners[a.ID] = a
 	}
-	type paid struct {
-		id     uuid.UUID
-		formal bool
-		to     []ledger.Posting // the pounds posted into community-side accounts
-	}
-	var pays []paid
+	// Views, not copies: the scan reads a million transactions in a
+	// large partnership. Reversals recorded by then come first, as a
+	// reversal follows what it reverses.
 	reversed := map[uuid.UUID]bool{}
-	for tx := range l.Transactions() {
-		switch {
-		case tx.Recorded.After(p.at):
+	for tx := range l.TransactionViews() {
+		if tx.Kind() == ledger.Reversal && !tx.Recorded().After(p.at) {
+			reversed[tx.Reverses()] = true
+		}
+	}
+	p.received = map[coprod.PartyID]*receipts{}
+	var buf [8]ledger.Posting
+	for tx := range l.TransactionViews() {
+		switch kind := tx.Kind(); {
+		case tx.Recorded().After(p.at) || kind == ledger.Reversal:
 			continue
-		case tx.Kind == ledger.Reversal:
-			reversed[tx.Reverses] = true // a reversal follows what it reverses
-			continue
-		case !p.period.Contains(tx.Effective) || tx.Kind.Labour() || tx.Kind == ledger.InKind:
+		case !p.period.Contains(tx.Effective()) || kind.Labour() || kind == ledger.InKind:
 			continue
 		}
 		var from bool
-		var to []ledger.Posting
-		for _, post := range tx.Postings {
+		to := buf[:0] // the pounds posted into community-side accounts
+		for i := range tx.NumPostings() {
+			post := tx.Posting(i)
 			a, ok := owners[post.Account]
 			if !ok || !a.Unit.IsMoney() {
 				continue
@@ -65,19 +67,14 @@ func (p *Pass) gatherMoney(l *ledger.Ledger) {
 				to = append(to, post)
 			}
 		}
-		if from && len(to) > 0 {
-			pays = append(pays, paid{id: tx.ID, formal: tx.Formality.Formal(), to: to})
-		}
-	}
-	p.received = map[coprod.PartyID]*receipts{}
-	for _, pay := range pays {
-		if reversed[pay.id] {
+		if !from || len(to) == 0 || reversed[tx.ID()] {
 			continue
 		}
-		if !pay.formal {
-			p.informal = append(p.informal, pay.id)
+		id, formal := tx.ID(), tx.Formal()
+		if !formal {
+			p.informal = append(p.informal, id)
 		}
-		for _, post := range pay.to {
+		for _, post := range to {
 			owner := owners[post.Account].Owner
 			r := p.received[owner]
 			if r == nil {
@@ -86,12 +83,12 @@ func (p *Pass) gatherMoney(l *ledger.Ledger) {
 			}
 			if post.Amount.Unit() == coprod.GBP {
 				r.total = r.total.Add(post.Amount.Decimal())
-				if pay.formal {
+				if formal {
 					r.formal = r.formal.Add(post.Amount.Decimal())
 				}
 			}
-			if !pay.formal && (len(r.informal) == 0 || r.informal[len(r.informal)-1] != pay.id) {
-				r.informal = append(r.informal, pay.id)
+			if !formal && (len(r.informal) == 0 || r.informal[len(r.informal)-1] != id) {
+				r.informal = append(r.informal, id)
 			}
 		}
 	}

@@ -130,6 +130,24 @@ type planner struct {
 	l     *ledger.Ledger
 	links []link
 	steps []NextStep
+	// covers remembers cover's answers: it depends only on its arguments
+	// while planning, and a large partnership asks the same question for
+	// each of hundreds of thousands of discretionary payments.
+	covers map[coverKey]coverAnswer
+}
+
+// coverKey is cover's arguments: the amount by its exact value, the
+// payers joined.
+type coverKey struct {
+	scope   coprod.Scope
+	amount  string
+	decider uuid.UUID
+	payers  string
+}
+
+type coverAnswer struct {
+	lk link
+	ok bool
 }
 
 // nextSteps derives, for each blocker of res, the changes that would lift
@@ -686,6 +704,25 @@ func (pl *planner) cover(scope coprod.Scope, amount coprod.Amount, decider uuid.
 	if scope == "" {
 		return link{}, false
 	}
+	key := coverKey{scope: scope, amount: amount.String(), decider: decider}
+	var b strings.Builder
+	for _, p := range payers {
+		b.Write(p[:])
+	}
+	key.payers = b.String()
+	if a, ok := pl.covers[key]; ok {
+		return a.lk, a.ok
+	}
+	lk, ok := pl.coverOf(scope, amount, decider, payers)
+	if pl.covers == nil {
+		pl.covers = map[coverKey]coverAnswer{}
+	}
+	pl.covers[key] = coverAnswer{lk, ok}
+	return lk, ok
+}
+
+// coverOf is cover, worked out.
+func (pl *planner) coverOf(scope coprod.Scope, amount coprod.Amount, decider uuid.UUID, payers []uuid.UUID) (link, bool) {
 	rank := func(holder uuid.UUID) int {
 		switch {
 		case holder == decider:

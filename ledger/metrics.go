@@ -58,27 +58,6 @@ type LabourTotals struct {
 	High    coprod.Amount `json:"high"`
 }
 
-func zeroLabour() LabourTotals {
-	z := coprod.Zero(coprod.GBP)
-	return LabourTotals{Hours: coprod.Zero(coprod.Hours), Credits: coprod.Zero(coprod.Credits), Low: z, Central: z, High: z}
-}
-
-func (t *LabourTotals) add(v LabourValue) error {
-	var err error
-	sum := func(dst *coprod.Amount, x coprod.Amount) {
-		if err != nil || !x.IsSet() {
-			return
-		}
-		*dst, err = dst.Add(x)
-	}
-	sum(&t.Hours, v.Hours)
-	sum(&t.Credits, v.Credits)
-	sum(&t.Low, v.Low)
-	sum(&t.Central, v.Central)
-	sum(&t.High, v.High)
-	return err
-}
-
 // CostCoverage is money paid to community-side parties against their
 // costs plus the replacement value of their unpaid labour. Low uses the
 // high labour value and High the low one, so the range brackets the truth
@@ -156,23 +135,6 @@ func sourceOf(s coprod.Sector) source {
 		return fromCommunity
 	}
 	return fromOther
-}
-
-func (m *MoneyBySource) at(s source) *coprod.Amount {
-	switch s {
-	case fromStatutory:
-		return &m.Statutory
-	case fromIndependent:
-		return &m.Independent
-	case fromCommunity:
-		return &m.Community
-	}
-	return &m.Other
-}
-
-func zeroBySource() MoneyBySource {
-	z := coprod.Zero(coprod.GBP)
-	return MoneyBySource{Statutory: z, Independent: z, Community: z, Other: z}
 }
 
 // PartyMetrics is what one community-side party received, spent and gave.
@@ -349,79 +311,149 @@ func (l *Ledger) metricsParties(period coprod.Window, txs []*entry, asOf view) [
 	return parties
 }
 
+// totaller turns running totals into amounts, keeping the first error.
+type totaller struct{ err error }
+
+func (t *totaller) of(r running) coprod.Amount {
+	a, err := r.amount()
+	if err != nil && t.err == nil {
+		t.err = err
+	}
+	return a
+}
+
+// labourSums accumulates one LabourTotals.
+type labourSums struct {
+	hours, credits, low, central, high running
+}
+
+func newLabourSums() labourSums {
+	gbp := newRunning(coprod.GBP)
+	return labourSums{hours: newRunning(coprod.Hours), credits: newRunning(coprod.Credits), low: gbp, central: gbp, high: gbp}
+}
+
+// add adds the parts of v that are set.
+func (t *labourSums) add(v LabourValue) error {
+	for _, x := range [...]struct {
+		dst *running
+		v   coprod.Amount
+	}{{&t.hours, v.Hours}, {&t.credits, v.Credits}, {&t.low, v.Low}, {&t.central, v.Central}, {&t.high, v.High}} {
+		if !x.v.IsSet() {
+			continue
+		}
+		if err := x.dst.addAmount(x.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *labourSums) totals(tt *totaller) LabourTotals {
+	return LabourTotals{Hours: tt.of(t.hours), Credits: tt.of(t.credits), Low: tt.of(t.low), Central: tt.of(t.central), High: tt.of(t.high)}
+}
+
+// bySourceSums accumulates one MoneyBySource, indexed by source.
+type bySourceSums [fromOther + 1]running
+
+func newBySourceSums() bySourceSums {
+	var b bySourceSums
+	for i := range b {
+		b[i] = newRunning(coprod.GBP)
+	}
+	return b
+}
+
+func (b *bySourceSums) totals(t *totaller) MoneyBySource {
+	return MoneyBySource{Statutory: t.of(b[fromStatutory]), Independent: t.of(b[fromIndependent]),
+		Community: t.of(b[fromCommunity]), Other: t.of(b[fromOther])}
+}
+
 // coverageSums accumulates one CostCoverage.
 type coverageSums struct {
-	paid, independent, costs coprod.Amount
-	labour                   LabourTotals
+	paid, independent, costs running
+	labour                   labourSums
 }
 
 func newCoverageSums() coverageSums {
-	z := coprod.Zero(coprod.GBP)
-	return coverageSums{paid: z, independent: z, costs: z, labour: zeroLabour()}
+	z := newRunning(coprod.GBP)
+	return coverageSums{paid: z, independent: z, costs: z, labour: newLabourSums()}
 }
 
 // coverage computes the shares: Low against the high labour value, High
-// against the low one.
-func (c *coverageSums) coverage() (CostCoverage, error) {
-	cc := CostCoverage{Paid: c.paid, Independent: c.independent, Costs: c.costs}
+// against the low one. It returns the labour totals too.
+func (c *coverageSums) coverage() (CostCoverage, LabourTotals, error) {
+	var t totaller
+	labour := c.labour.totals(&t)
+	cc := CostCoverage{Paid: t.of(c.paid), Independent: t.of(c.independent), Costs: t.of(c.costs)}
+	if t.err != nil {
+		return CostCoverage{}, LabourTotals{}, t.err
+	}
 	for _, x := range []struct {
 		dst    *Share
 		labour coprod.Amount
-	}{{&cc.Low, c.labour.High}, {&cc.Central, c.labour.Central}, {&cc.High, c.labour.Low}} {
-		whole, err := c.costs.Add(x.labour)
+	}{{&cc.Low, labour.High}, {&cc.Central, labour.Central}, {&cc.High, labour.Low}} {
+		whole, err := cc.Costs.Add(x.labour)
 		if err != nil {
-			return CostCoverage{}, err
+			return CostCoverage{}, LabourTotals{}, err
 		}
-		*x.dst = Share{Part: c.paid, Whole: whole}
+		*x.dst = Share{Part: cc.Paid, Whole: whole}
 	}
-	return cc, nil
+	return cc, labour, nil
 }
 
 // partySums and scopeSums accumulate one PartyMetrics and ScopeMetrics.
 type partySums struct {
 	party    coprod.PartyID
 	sector   coprod.Sector
-	received MoneyBySource
+	received bySourceSums
 	cover    coverageSums
 }
 
 type scopeSums struct {
-	moved    coprod.Amount
-	bySource MoneyBySource
+	moved    running
+	bySource bySourceSums
 	cover    coverageSums
 }
 
-// deciders sums the money each named individual decided, remembering the
-// order they first decided in, for a deterministic tie-break.
+// deciders sums the money each named individual decided, in the order
+// they first decided in, for a deterministic tie-break.
 type deciders struct {
-	sums  map[coprod.PartyID]coprod.Amount
-	order []coprod.PartyID
+	index map[coprod.PartyID]int
+	sums  []decided
 }
 
-func (d *deciders) add(who coprod.PartyID, v coprod.Amount) error {
-	if d.sums == nil {
-		d.sums = map[coprod.PartyID]coprod.Amount{}
-	}
-	sum, seen := d.sums[who]
+type decided struct {
+	who coprod.PartyID
+	sum running
+}
+
+func (d *deciders) add(who coprod.PartyID, v running) error {
+	i, seen := d.index[who]
 	if !seen {
-		sum = coprod.Zero(coprod.GBP)
-		d.order = append(d.order, who)
+		if d.index == nil {
+			d.index = map[coprod.PartyID]int{}
+		}
+		i = len(d.sums)
+		d.index[who] = i
+		d.sums = append(d.sums, decided{who: who, sum: newRunning(coprod.GBP)})
 	}
-	sum, err := sum.Add(v)
-	d.sums[who] = sum
-	return err
+	return d.sums[i].sum.addRunning(v)
 }
 
 // largest is the individual who decided most of whole; ties go to
 // whoever decided first.
-func (d *deciders) largest(whole coprod.Amount) KeyPerson {
+func (d *deciders) largest(whole coprod.Amount) (KeyPerson, error) {
 	k := KeyPerson{Share: Share{Part: coprod.Zero(coprod.GBP), Whole: whole}}
-	for _, who := range d.order {
-		if c, _ := d.sums[who].Cmp(k.Share.Part); c > 0 {
-			k = KeyPerson{Party: who, Share: Share{Part: d.sums[who], Whole: whole}}
+	for _, s := range d.sums {
+		sum, err := s.sum.amount()
+		if err != nil {
+			return KeyPerson{}, err
+		}
+		if c, _ := sum.Cmp(k.Share.Part); c > 0 {
+			k = KeyPerson{Party: s.who, Share: Share{Part: sum, Whole: whole}}
 		}
 	}
-	return k
+	return k, nil
 }
 
 // multiYearCaptures returns the IDs of the transactions that captured a
@@ -440,195 +472,231 @@ func (l *Ledger) multiYearCaptures() map[uuid.UUID]bool {
 	return ids
 }
 
+// metricsSums are the running totals Metrics is made of. Money is summed
+// in int64 pence while it fits and in exact decimals beyond (running),
+// and turned into amounts once, at the end, so that the pass over the
+// transactions allocates nothing per transaction.
+type metricsSums struct {
+	moved, paidOut, toCommunity, toGrassroots, formal, formalToCommunity, core, multiYear, inKind running
+	bySource                                                                                      bySourceSums
+	cover                                                                                         coverageSums
+	everyone, statutory                                                                           deciders
+	parties                                                                                       map[coprod.PartyID]*partySums
+	partyOrder                                                                                    []*partySums
+	scopes                                                                                        map[coprod.Scope]*scopeSums
+	inScope                                                                                       []*scopeSums // the current record's scope and every scope above it
+	multiYearIDs                                                                                  map[uuid.UUID]bool
+}
+
+func (s *metricsSums) party(p coprod.PartyID, sector coprod.Sector) *partySums {
+	ps := s.parties[p]
+	if ps == nil {
+		ps = &partySums{party: p, sector: sector, received: newBySourceSums(), cover: newCoverageSums()}
+		s.parties[p] = ps
+		s.partyOrder = append(s.partyOrder, ps)
+	}
+	return ps
+}
+
 // metrics computes Metrics over txs, counted in asOf, with classify
 // answering from the classifications made beforehand. The caller holds
 // the read lock.
 func (l *Ledger) metrics(period coprod.Window, txs []*entry, asOf view, classify Classifier) (Metrics, error) {
-	zero := coprod.Zero(coprod.GBP)
-	m := Metrics{Period: period, Moved: zero, BySource: zeroBySource(), Labour: zeroLabour(), InKind: zero}
-	paidOut, toCommunity, toGrassroots, formal, formalToCommunity, core, multiYear := zero, zero, zero, zero, zero, zero, zero
-	cover := newCoverageSums()
-	var everyone, statutory deciders
-	parties := map[coprod.PartyID]*partySums{}
-	var partyOrder []*partySums
-	scopes := map[coprod.Scope]*scopeSums{}
-	var inScope []*scopeSums // the current record's scope and every scope above it
-	multiYearIDs := l.multiYearCaptures()
-	var err error
-	add := func(dst *coprod.Amount, v coprod.Amount) {
-		if err == nil {
-			*dst, err = dst.Add(v)
-		}
-	}
-	party := func(p coprod.PartyID, s coprod.Sector) *partySums {
-		ps := parties[p]
-		if ps == nil {
-			ps = &partySums{party: p, sector: s, received: zeroBySource(), cover: newCoverageSums()}
-			parties[p] = ps
-			partyOrder = append(partyOrder, ps)
-		}
-		return ps
-	}
+	z := newRunning(coprod.GBP)
+	s := &metricsSums{moved: z, paidOut: z, toCommunity: z, toGrassroots: z, formal: z, formalToCommunity: z, core: z, multiYear: z, inKind: z,
+		bySource: newBySourceSums(), cover: newCoverageSums(), parties: map[coprod.PartyID]*partySums{},
+		scopes: map[coprod.Scope]*scopeSums{}, multiYearIDs: l.multiYearCaptures()}
 	for _, e := range txs {
-		tx := e.tx
-		if !period.Contains(tx.Effective) || !l.countedIn(e, asOf) {
+		if !period.Contains(e.tx.Effective) || !l.countedIn(e, asOf) {
 			continue
 		}
-		inScope = inScope[:0]
-		for sc, ok := tx.Formality.Scope, tx.Formality.Scope != ""; ok; sc, ok = sc.Parent() {
-			ss := scopes[sc]
-			if ss == nil {
-				ss = &scopeSums{moved: zero, bySource: zeroBySource(), cover: newCoverageSums()}
-				scopes[sc] = ss
-			}
-			inScope = append(inScope, ss)
-		}
-		if tx.Labour != nil {
-			provider, ok := l.labourProvider(tx)
-			if !ok {
-				continue
-			}
-			s := classify(provider)
-			if !s.IsCommunity() && s != coprod.Individual {
-				continue
-			}
-			v, verr := tx.Labour.Value()
-			if verr != nil {
-				return Metrics{}, verr
-			}
-			targets := []*LabourTotals{&m.Labour}
-			if s.IsCommunity() {
-				targets = append(targets, &party(provider, s).cover.labour)
-			}
-			for _, ss := range inScope {
-				targets = append(targets, &ss.cover.labour)
-			}
-			for _, t := range targets {
-				if err := t.add(v); err != nil {
-					return Metrics{}, err
-				}
-			}
-			continue
-		}
-		for _, p := range tx.Postings {
-			if p.Amount.Sign() <= 0 || p.Amount.Unit() != coprod.GBP {
-				continue
-			}
-			acc := l.accounts[p.Account]
-			if tx.Kind == InKind {
-				add(&m.InKind, p.Amount)
-				continue
-			}
-			if s := classify(acc.Owner); acc.Kind == Expense && s.IsCommunity() {
-				add(&cover.costs, p.Amount)
-				add(&party(acc.Owner, s).cover.costs, p.Amount)
-				for _, ss := range inScope {
-					add(&ss.cover.costs, p.Amount)
-				}
-			}
-		}
-		terr := l.transfers(tx, func(t transfer) error {
-			if t.amount.Unit() != coprod.GBP {
-				return nil
-			}
-			from, to := classify(t.from), classify(t.to)
-			src := sourceOf(from)
-			add(&m.Moved, t.amount)
-			add(m.BySource.at(src), t.amount)
-			for _, ss := range inScope {
-				add(&ss.moved, t.amount)
-				add(ss.bySource.at(src), t.amount)
-			}
-			if tx.Formality.Formal() {
-				add(&formal, t.amount)
-			}
-			if to.IsCommunity() {
-				ps := party(t.to, to)
-				add(ps.received.at(src), t.amount)
-				if src == fromIndependent {
-					add(&ps.cover.independent, t.amount)
-				} else {
-					add(&ps.cover.paid, t.amount)
-				}
-			}
-			if !from.IsCommunity() {
-				add(&paidOut, t.amount)
-			}
-			if to.IsCommunity() && !from.IsCommunity() {
-				add(&toCommunity, t.amount)
-				if to.IsGrassroots() {
-					add(&toGrassroots, t.amount)
-				}
-				if tx.Formality.Formal() {
-					add(&formalToCommunity, t.amount)
-				}
-				if tx.Kind == CoreFunding {
-					add(&core, t.amount)
-				}
-				if multiYearIDs[tx.ID] {
-					add(&multiYear, t.amount)
-				}
-				dst := &cover.paid
-				if src == fromIndependent {
-					dst = &cover.independent
-				}
-				add(dst, t.amount)
-				for _, ss := range inScope {
-					if src == fromIndependent {
-						add(&ss.cover.independent, t.amount)
-					} else {
-						add(&ss.cover.paid, t.amount)
-					}
-				}
-			}
-			if who := tx.Formality.DecidedBy; classify(who) == coprod.Individual {
-				if err == nil {
-					err = everyone.add(who, t.amount)
-				}
-				if src == fromStatutory && err == nil {
-					err = statutory.add(who, t.amount)
-				}
-			}
-			return err
-		})
-		if terr != nil {
-			return Metrics{}, terr
+		if err := l.metricsOf(e.tx, s, classify); err != nil {
+			return Metrics{}, err
 		}
 	}
-	if err != nil {
+	var t totaller
+	m := Metrics{Period: period, Moved: t.of(s.moved), BySource: s.bySource.totals(&t), InKind: t.of(s.inKind), PaidOut: t.of(s.paidOut)}
+	toCommunity := t.of(s.toCommunity)
+	m.ToCommunity = Share{Part: toCommunity, Whole: m.PaidOut}
+	m.ToGrassroots = Share{Part: t.of(s.toGrassroots), Whole: toCommunity}
+	m.Formal = Share{Part: t.of(s.formal), Whole: m.Moved}
+	m.FormalToCommunity = Share{Part: t.of(s.formalToCommunity), Whole: toCommunity}
+	m.CoreFunding = Share{Part: t.of(s.core), Whole: toCommunity}
+	m.MultiYear = Share{Part: t.of(s.multiYear), Whole: toCommunity}
+	if t.err != nil {
+		return Metrics{}, t.err
+	}
+	var err error
+	if m.Coverage, m.Labour, err = s.cover.coverage(); err != nil {
 		return Metrics{}, err
 	}
-	m.PaidOut = paidOut
-	m.ToCommunity = Share{Part: toCommunity, Whole: paidOut}
-	m.ToGrassroots = Share{Part: toGrassroots, Whole: toCommunity}
-	m.Formal = Share{Part: formal, Whole: m.Moved}
-	m.FormalToCommunity = Share{Part: formalToCommunity, Whole: toCommunity}
-	m.CoreFunding = Share{Part: core, Whole: toCommunity}
-	m.MultiYear = Share{Part: multiYear, Whole: toCommunity}
-	cover.labour = m.Labour
-	if m.Coverage, err = cover.coverage(); err != nil {
+	if m.KeyPerson, err = s.everyone.largest(m.Moved); err != nil {
 		return Metrics{}, err
 	}
-	m.KeyPerson = everyone.largest(m.Moved)
-	m.StatutoryKeyPerson = statutory.largest(m.BySource.Statutory)
-	m.Parties = make([]PartyMetrics, 0, len(partyOrder))
-	for _, ps := range partyOrder {
-		c, err := ps.cover.coverage()
+	if m.StatutoryKeyPerson, err = s.statutory.largest(m.BySource.Statutory); err != nil {
+		return Metrics{}, err
+	}
+	m.Parties = make([]PartyMetrics, 0, len(s.partyOrder))
+	for _, ps := range s.partyOrder {
+		c, labour, err := ps.cover.coverage()
 		if err != nil {
 			return Metrics{}, err
 		}
-		m.Parties = append(m.Parties, PartyMetrics{Party: ps.party, Sector: ps.sector, Received: ps.received, Labour: ps.cover.labour, Coverage: c})
+		received := ps.received.totals(&t)
+		if t.err != nil {
+			return Metrics{}, t.err
+		}
+		m.Parties = append(m.Parties, PartyMetrics{Party: ps.party, Sector: ps.sector, Received: received, Labour: labour, Coverage: c})
 	}
-	m.Scopes = make([]ScopeMetrics, 0, len(scopes))
-	for sc, ss := range scopes {
-		c, err := ss.cover.coverage()
+	m.Scopes = make([]ScopeMetrics, 0, len(s.scopes))
+	for sc, ss := range s.scopes {
+		c, labour, err := ss.cover.coverage()
 		if err != nil {
 			return Metrics{}, err
 		}
-		m.Scopes = append(m.Scopes, ScopeMetrics{Scope: sc, Moved: ss.moved, BySource: ss.bySource, Labour: ss.cover.labour, Coverage: c})
+		sm := ScopeMetrics{Scope: sc, Moved: t.of(ss.moved), BySource: ss.bySource.totals(&t), Labour: labour, Coverage: c}
+		if t.err != nil {
+			return Metrics{}, t.err
+		}
+		m.Scopes = append(m.Scopes, sm)
 	}
 	slices.SortFunc(m.Scopes, func(a, b ScopeMetrics) int { return strings.Compare(string(a.Scope), string(b.Scope)) })
 	return m, nil
+}
+
+// metricsOf adds one counted transaction to s. The caller holds the read
+// lock.
+func (l *Ledger) metricsOf(tx *Transaction, s *metricsSums, classify Classifier) error {
+	s.inScope = s.inScope[:0]
+	for sc, ok := tx.Formality.Scope, tx.Formality.Scope != ""; ok; sc, ok = sc.Parent() {
+		ss := s.scopes[sc]
+		if ss == nil {
+			ss = &scopeSums{moved: newRunning(coprod.GBP), bySource: newBySourceSums(), cover: newCoverageSums()}
+			s.scopes[sc] = ss
+		}
+		s.inScope = append(s.inScope, ss)
+	}
+	if tx.Labour != nil {
+		provider, ok := l.labourProvider(tx)
+		if !ok {
+			return nil
+		}
+		sector := classify(provider)
+		if !sector.IsCommunity() && sector != coprod.Individual {
+			return nil
+		}
+		v, err := tx.Labour.Value()
+		if err != nil {
+			return err
+		}
+		if err := s.cover.labour.add(v); err != nil {
+			return err
+		}
+		if sector.IsCommunity() {
+			if err := s.party(provider, sector).cover.labour.add(v); err != nil {
+				return err
+			}
+		}
+		for _, ss := range s.inScope {
+			if err := ss.cover.labour.add(v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var err error
+	add := func(dst *running, v running) {
+		if err == nil {
+			err = dst.addRunning(v)
+		}
+	}
+	for _, p := range tx.Postings {
+		if p.Amount.Sign() <= 0 || p.Amount.Unit() != coprod.GBP {
+			continue
+		}
+		acc := l.accounts[p.Account]
+		v := runningOf(p.Amount)
+		if tx.Kind == InKind {
+			add(&s.inKind, v)
+			continue
+		}
+		if sector := classify(acc.Owner); acc.Kind == Expense && sector.IsCommunity() {
+			add(&s.cover.costs, v)
+			add(&s.party(acc.Owner, sector).cover.costs, v)
+			for _, ss := range s.inScope {
+				add(&ss.cover.costs, v)
+			}
+		}
+	}
+	terr := l.transfers(tx, func(t transfer) error {
+		if t.amount.unit != coprod.GBP {
+			return nil
+		}
+		amt := t.amount
+		from, to := classify(t.from), classify(t.to)
+		src := sourceOf(from)
+		add(&s.moved, amt)
+		add(&s.bySource[src], amt)
+		for _, ss := range s.inScope {
+			add(&ss.moved, amt)
+			add(&ss.bySource[src], amt)
+		}
+		if tx.Formality.Formal() {
+			add(&s.formal, amt)
+		}
+		if to.IsCommunity() {
+			ps := s.party(t.to, to)
+			add(&ps.received[src], amt)
+			if src == fromIndependent {
+				add(&ps.cover.independent, amt)
+			} else {
+				add(&ps.cover.paid, amt)
+			}
+		}
+		if !from.IsCommunity() {
+			add(&s.paidOut, amt)
+		}
+		if to.IsCommunity() && !from.IsCommunity() {
+			add(&s.toCommunity, amt)
+			if to.IsGrassroots() {
+				add(&s.toGrassroots, amt)
+			}
+			if tx.Formality.Formal() {
+				add(&s.formalToCommunity, amt)
+			}
+			if tx.Kind == CoreFunding {
+				add(&s.core, amt)
+			}
+			if s.multiYearIDs[tx.ID] {
+				add(&s.multiYear, amt)
+			}
+			dst := &s.cover.paid
+			if src == fromIndependent {
+				dst = &s.cover.independent
+			}
+			add(dst, amt)
+			for _, ss := range s.inScope {
+				if src == fromIndependent {
+					add(&ss.cover.independent, amt)
+				} else {
+					add(&ss.cover.paid, amt)
+				}
+			}
+		}
+		if who := tx.Formality.DecidedBy; classify(who) == coprod.Individual {
+			if err == nil {
+				err = s.everyone.add(who, amt)
+			}
+			if src == fromStatutory && err == nil {
+				err = s.statutory.add(who, amt)
+			}
+		}
+		return err
+	})
+	if terr != nil {
+		return terr
+	}
+	return err
 }
 
 // labourProvider is the owner of the memorandum account credited with the

@@ -151,53 +151,46 @@ type Flow struct {
 // transfer is one owner-to-owner movement inside one transaction.
 type transfer struct {
 	from, to coprod.PartyID
-	amount   coprod.Amount
+	amount   running
 	tx       *Transaction
 }
 
 // transfers splits a financial transaction into owner-to-owner movements:
 // each owner's net posting, payers (net negative) matched to payees (net
 // positive) in order of first appearance. Moves between one owner's own
-// accounts cancel out.
+// accounts cancel out. It allocates nothing while the amounts fit in
+// int64 minor units and the transaction names at most eight owners.
 func (l *Ledger) transfers(tx *Transaction, yield func(transfer) error) error {
 	if bookFor(tx.Kind) != financialBook {
 		return nil
 	}
 	type net struct {
 		owner coprod.PartyID
-		unit  coprod.Unit
-		v     coprod.Amount
+		v     running
 	}
-	var nets []net
+	var buf [8]net
+	nets := buf[:0]
 	for _, p := range tx.Postings {
-		owner := l.accounts[p.Account].Owner
-		i := slices.IndexFunc(nets, func(n net) bool { return n.owner == owner && n.unit == p.Amount.Unit() })
-		if i < 0 {
-			nets = append(nets, net{owner: owner, unit: p.Amount.Unit(), v: p.Amount})
-			continue
+		owner, unit := l.accounts[p.Account].Owner, p.Amount.Unit()
+		i := 0
+		for i < len(nets) && (nets[i].owner != owner || nets[i].v.unit != unit) {
+			i++
 		}
-		s, err := nets[i].v.Add(p.Amount)
-		if err != nil {
+		if i == len(nets) {
+			nets = append(nets, net{owner: owner, v: newRunning(unit)})
+		}
+		if err := nets[i].v.add(p.Amount); err != nil {
 			return err
 		}
-		nets[i].v = s
 	}
 	for pi := range nets {
 		for qi := range nets {
 			payer, payee := &nets[pi], &nets[qi]
-			if payer.unit != payee.unit || payer.v.Sign() >= 0 || payee.v.Sign() <= 0 {
+			if payer.v.unit != payee.v.unit || payer.v.sign() >= 0 || payee.v.sign() <= 0 {
 				continue
 			}
-			// move min(-payer, payee)
-			amt := payee.v
-			if c, _ := payer.v.Neg().Cmp(payee.v); c < 0 {
-				amt = payer.v.Neg()
-			}
-			var err error
-			if payer.v, err = payer.v.Add(amt); err != nil {
-				return err
-			}
-			if payee.v, err = payee.v.Sub(amt); err != nil {
+			amt, err := payer.v.settle(&payee.v) // moves min(-payer, payee)
+			if err != nil {
 				return err
 			}
 			if err := yield(transfer{from: payer.owner, to: payee.owner, amount: amt, tx: tx}); err != nil {
@@ -227,18 +220,21 @@ func (l *Ledger) Flows(period coprod.Window) ([]Flow, error) {
 			continue
 		}
 		err := l.transfers(e.tx, func(t transfer) error {
-			k := key{t.from, t.to, t.amount.Unit()}
+			amount, err := t.amount.amount()
+			if err != nil {
+				return err
+			}
+			k := key{t.from, t.to, amount.Unit()}
 			f := sums[k]
 			if f == nil {
 				f = &Flow{From: t.from, To: t.to, Amount: coprod.Zero(k.unit), Formal: coprod.Zero(k.unit)}
 				sums[k] = f
 			}
-			var err error
-			if f.Amount, err = f.Amount.Add(t.amount); err != nil {
+			if f.Amount, err = f.Amount.Add(amount); err != nil {
 				return err
 			}
 			if t.tx.Formality.Formal() {
-				f.Formal, err = f.Formal.Add(t.amount)
+				f.Formal, err = f.Formal.Add(amount)
 			}
 			return err
 		})
