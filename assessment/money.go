@@ -29,9 +29,11 @@ func (p *Pass) gatherMoney(l *ledger.Ledger) {
 	}
 	p.metrics, p.money = m, true
 
-	owners := map[uuid.UUID]ledger.Account{}
+	// Each account's owner and side, worked out once: the scan below
+	// looks one up per posting.
+	accts := map[uuid.UUID]acctInfo{}
 	for a := range l.Accounts() {
-		owners[a.ID] = a
+		accts[a.ID] = acctInfo{owner: a.Owner, money: a.Unit.IsMoney(), community: p.Sector(a.Owner).IsCommunity()}
 	}
 	// Views, not copies: the scan reads a million transactions in a
 	// large partnership. Reversals recorded by then come first, as a
@@ -51,31 +53,33 @@ func (p *Pass) gatherMoney(l *ledger.Ledger) {
 		case !p.period.Contains(tx.Effective()) || kind.Labour() || kind == ledger.InKind:
 			continue
 		}
-		var from bool
 		to := buf[:0] // the pounds posted into community-side accounts
+		var pbuf, rbuf [8]uuid.UUID
+		payers, recipients := pbuf[:0], rbuf[:0]
 		for i := range tx.NumPostings() {
 			post := tx.Posting(i)
-			a, ok := owners[post.Account]
-			if !ok || !a.Unit.IsMoney() {
+			a, ok := accts[post.Account]
+			if !ok || !a.money {
 				continue
 			}
-			community := p.Sector(a.Owner).IsCommunity()
 			switch {
-			case post.Amount.Sign() < 0 && !community:
-				from = true
-			case post.Amount.Sign() > 0 && community:
+			case post.Amount.Sign() < 0 && !a.community:
+				payers = append(payers, a.owner)
+			case post.Amount.Sign() > 0 && a.community:
 				to = append(to, post)
+				recipients = append(recipients, a.owner)
 			}
 		}
-		if !from || len(to) == 0 || reversed[tx.ID()] {
+		if len(payers) == 0 || len(to) == 0 || reversed[tx.ID()] {
 			continue
 		}
 		id, formal := tx.ID(), tx.Formal()
 		if !formal {
 			p.informal = append(p.informal, id)
+			p.noteInformal(tx, payers, recipients, to)
 		}
 		for _, post := range to {
-			owner := owners[post.Account].Owner
+			owner := accts[post.Account].owner
 			r := p.received[owner]
 			if r == nil {
 				r = &receipts{}
@@ -96,4 +100,74 @@ func (p *Pass) gatherMoney(l *ledger.Ledger) {
 	for _, r := range p.received {
 		sortIDs(r.informal)
 	}
+}
+
+// informalGroup is the discretionary payments from one set of payers to
+// one set of community-side recipients, decided by one person in one
+// scope: one next step formalises them all.
+type informalGroup struct {
+	payers, recipients []uuid.UUID
+	decider            coprod.PartyID
+	scope              coprod.Scope
+	count              int
+	total, largest     coprod.Amount
+	first              []uuid.UUID // the first MaxGroupRecords payments' IDs
+}
+
+// MaxGroupRecords bounds the payments a grouped next step names by ID;
+// its text gives their number and total.
+const MaxGroupRecords = 8
+
+type groupKey struct {
+	payer, recipient   uuid.UUID // when there is one of each
+	payers, recipients string    // otherwise, joined
+	decider            coprod.PartyID
+	scope              coprod.Scope
+}
+
+// acctInfo is what the scan needs of an account.
+type acctInfo struct {
+	owner            coprod.PartyID
+	money, community bool
+}
+
+// noteInformal adds a discretionary payment to its group: the payers
+// (outside the community side) and recipients (on it) the scan found,
+// and the pounds posted to the recipients.
+func (p *Pass) noteInformal(tx ledger.TxView, payers, recipients []uuid.UUID, to []ledger.Posting) {
+	var amount coprod.Amount
+	for _, post := range to {
+		amount = addMoney(amount, post.Amount)
+	}
+	k := groupKey{decider: tx.DecidedBy(), scope: tx.Scope()}
+	if len(payers) == 1 && len(recipients) == 1 {
+		k.payer, k.recipient = payers[0], recipients[0] // the common case: no allocation
+	} else {
+		payers, recipients = ids(payers...), ids(recipients...)
+		k.payers, k.recipients = idKey(payers), idKey(recipients)
+	}
+	if p.groups == nil {
+		p.groups = map[groupKey]*informalGroup{}
+	}
+	g := p.groups[k]
+	if g == nil {
+		g = &informalGroup{payers: ids(payers...), recipients: ids(recipients...), decider: k.decider, scope: k.scope}
+		p.groups[k] = g
+	}
+	g.count++
+	g.total = addMoney(g.total, amount)
+	if c, err := amount.Cmp(g.largest); !g.largest.IsSet() || (err == nil && c > 0) {
+		g.largest = amount
+	}
+	if len(g.first) < MaxGroupRecords {
+		g.first = append(g.first, tx.ID())
+	}
+}
+
+func idKey(xs []uuid.UUID) string {
+	b := make([]byte, 0, 16*len(xs))
+	for _, x := range xs {
+		b = append(b, x[:]...)
+	}
+	return string(b)
 }

@@ -1,6 +1,7 @@
 package assessment
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -134,6 +135,44 @@ type planner struct {
 	// while planning, and a large partnership asks the same question for
 	// each of hundreds of thousands of discretionary payments.
 	covers map[coverKey]coverAnswer
+	// Indexes built on first use: links by ID and by holder, and the
+	// organisations each decider acts for at the assessment's time.
+	byID     map[uuid.UUID]link
+	byHolder map[uuid.UUID][]link
+	acting   map[uuid.UUID][]uuid.UUID
+}
+
+func (pl *planner) index() {
+	if pl.byID != nil {
+		return
+	}
+	pl.byID = make(map[uuid.UUID]link, len(pl.links))
+	pl.byHolder = map[uuid.UUID][]link{}
+	for _, lk := range pl.links {
+		pl.byID[lk.id] = lk
+		pl.byHolder[lk.holder] = append(pl.byHolder[lk.holder], lk)
+	}
+}
+
+// actingOrgs returns the organisations person acts for at the assessment's
+// time, worked out once per person.
+func (pl *planner) actingOrgs(person uuid.UUID) []uuid.UUID {
+	if orgs, ok := pl.acting[person]; ok {
+		return orgs
+	}
+	if pl.acting == nil {
+		pl.acting = map[uuid.UUID][]uuid.UUID{}
+	}
+	var orgs []uuid.UUID
+	if pl.p.reg != nil {
+		for a := range pl.p.reg.ActingFor() {
+			if a.Person == person && pl.p.Sector(a.For) != coprod.Individual && actsFor(pl.p, person, a.For) {
+				orgs = append(orgs, a.For)
+			}
+		}
+	}
+	pl.acting[person] = orgs
+	return orgs
 }
 
 // coverKey is cover's arguments: the amount by its exact value, the
@@ -644,47 +683,39 @@ func (pl *planner) fundCosts(blocker string) {
 	}
 }
 
-// formalise adds, per transaction that paid community parties at one
-// person's discretion, the instrument that could have covered it.
+// formalise adds, per group of payments that paid community parties at
+// one person's discretion (the same payers, recipients, decider and
+// scope), the instrument that could have covered them: one step for a
+// thousand small payments, not a thousand steps.
 func (pl *planner) formalise(blocker string) {
 	if pl.l == nil {
 		return
 	}
-	for _, txID := range pl.p.informal {
-		tx, ok := pl.l.Transaction(txID)
-		if !ok {
-			continue
-		}
-		var payers, recipients []uuid.UUID
-		var amount coprod.Amount
-		for _, post := range tx.Postings {
-			a, ok := pl.l.Account(post.Account)
-			if !ok || !a.Unit.IsMoney() {
-				continue
-			}
-			switch {
-			case post.Amount.Sign() < 0 && !pl.p.community(a.Owner):
-				payers = append(payers, a.Owner)
-			case post.Amount.Sign() > 0 && pl.p.community(a.Owner):
-				recipients = append(recipients, a.Owner)
-				amount = addMoney(amount, post.Amount)
-			}
-		}
-		payers, recipients = ids(payers...), ids(recipients...)
-		decider := tx.Formality.DecidedBy
-		subjects := append(append(append([]uuid.UUID{tx.ID}, payers...), recipients...), decider)
+	groups := make([]*informalGroup, 0, len(pl.p.groups))
+	for _, g := range pl.p.groups {
+		groups = append(groups, g)
+	}
+	slices.SortFunc(groups, func(a, b *informalGroup) int { return bytes.Compare(a.first[0][:], b.first[0][:]) })
+	for _, g := range groups {
+		subjects := slices.Clone(g.first)
+		subjects = append(append(append(subjects, g.payers...), g.recipients...), g.decider)
 		s := NextStep{Code: StepFormalise, Blocker: blocker,
-			Amounts: []StepAmount{{Kind: AmountDiscretionary, Party: firstOr(recipients), Amount: amount}}}
-		text := fmt.Sprintf("%s paid to %s by %s at %s's discretion", amount, pl.names(recipients), pl.names(payers), pl.name(decider))
-		if lk, ok := pl.cover(tx.Formality.Scope, amount, decider, payers); ok {
+			Amounts: []StepAmount{{Kind: AmountDiscretionary, Party: firstOr(g.recipients), Amount: g.total}}}
+		what := fmt.Sprintf("%s paid", g.total)
+		if g.count > 1 {
+			what = fmt.Sprintf("%d payments, %s in all, paid", g.count, g.total)
+		}
+		text := fmt.Sprintf("%s to %s by %s at %s's discretion", what, pl.names(g.recipients), pl.names(g.payers), pl.name(g.decider))
+		// An instrument covers the group if it covers its largest payment.
+		if lk, ok := pl.cover(g.scope, g.largest, g.decider, g.payers); ok {
 			s.Subjects = append(subjects, lk.id, lk.holder)
-			s.Text = text + fmt.Sprintf(": make it under %s, which covers %s", pl.describe(lk), tx.Formality.Scope)
-		} else if tx.Formality.Scope == "" {
+			s.Text = text + fmt.Sprintf(": make it under %s, which covers %s", pl.describe(lk), g.scope)
+		} else if g.scope == "" {
 			s.Subjects = subjects
 			s.Text = text + ", in no scope: record the service it pays for and delegate authority for it"
 		} else {
 			s.Subjects = subjects
-			s.Text = text + fmt.Sprintf(": no live mandate or delegation of %s or %s covers %s up to that amount; delegate one", pl.name(decider), pl.names(payers), tx.Formality.Scope)
+			s.Text = text + fmt.Sprintf(": no live mandate or delegation of %s or %s covers %s up to that amount; delegate one", pl.name(g.decider), pl.names(g.payers), g.scope)
 		}
 		pl.add(s)
 	}
@@ -723,19 +754,33 @@ func (pl *planner) cover(scope coprod.Scope, amount coprod.Amount, decider uuid.
 
 // coverOf is cover, worked out.
 func (pl *planner) coverOf(scope coprod.Scope, amount coprod.Amount, decider uuid.UUID, payers []uuid.UUID) (link, bool) {
+	orgs := pl.actingOrgs(decider)
 	rank := func(holder uuid.UUID) int {
 		switch {
 		case holder == decider:
 			return 0
-		case pl.p.Sector(holder) != coprod.Individual && pl.p.reg != nil && actsFor(pl.p, decider, holder):
+		case slices.Contains(orgs, holder):
 			return 1
 		case slices.Contains(payers, holder):
 			return 2
 		}
 		return -1
 	}
+	// Only the links of the decider, the organisations it acts for and
+	// the payers can cover the payment: look at those alone, in the
+	// order recorded.
+	pl.index()
+	var own []link
+	seen := map[uuid.UUID]bool{}
+	for _, h := range append(append([]uuid.UUID{decider}, orgs...), payers...) {
+		if !seen[h] {
+			seen[h] = true
+			own = append(own, pl.byHolder[h]...)
+		}
+	}
+	slices.SortFunc(own, func(a, b link) int { return a.order - b.order })
 	var cands []link
-	for _, lk := range pl.links {
+	for _, lk := range own {
 		if rank(lk.holder) < 0 || !lk.scope.Covers(scope) || slices.ContainsFunc(lk.reserved, scope.Overlaps) {
 			continue
 		}
@@ -807,8 +852,9 @@ func (pl *planner) deputies(blocker string) {
 			person, held := f.Subjects[len(f.Subjects)-1], f.Subjects[:len(f.Subjects)-1]
 			var scope coprod.Scope
 			var above []uuid.UUID
+			pl.index()
 			for _, lk := range pl.links {
-				if slices.Contains(held, lk.id) {
+				if _, ok := pl.byID[lk.id]; ok && slices.Contains(held, lk.id) {
 					scope = lk.scope
 					above = append(above, pl.above(lk)...)
 				}
@@ -824,12 +870,9 @@ func (pl *planner) deputies(blocker string) {
 // above returns the holders above lk on its own chain.
 func (pl *planner) above(lk link) []uuid.UUID {
 	var out []uuid.UUID
-	byID := map[uuid.UUID]link{}
-	for _, l := range pl.links {
-		byID[l.id] = l
-	}
+	pl.index()
 	for cur, depth := lk, 0; !cur.mandate && depth < governance.MaxChainDepth; depth++ {
-		p, ok := byID[cur.parent]
+		p, ok := pl.byID[cur.parent]
 		if !ok {
 			break
 		}

@@ -201,3 +201,36 @@ func TestNextStepsFlagPayingIndividuals(t *testing.T) {
 	assert.Equal(t, []uuid.UUID{director, hub, id(43)}, l.Subjects, "the director gives, the hub they act for is funded")
 	assert.Contains(t, l.Text, "benefits")
 }
+
+// TestFormaliseGroupsPayments makes one next step of many discretionary
+// payments from the same payer to the same recipient, by the same person
+// in the same scope, naming how many and their total.
+func TestFormaliseGroupsPayments(t *testing.T) {
+	p := wandsworth(t)
+	var orig ledger.Transaction
+	for _, tx := range p.txs {
+		if tx.ID == id(40) {
+			orig = tx
+		}
+	}
+	require.Equal(t, id(40), orig.ID)
+	for i := range 3 {
+		tx := orig
+		tx.ID = uuid.NewSHA1(uuid.NameSpaceOID, []byte{byte(i)})
+		tx.Postings = []ledger.Posting{
+			{Account: orig.Postings[0].Account, Amount: coprod.MustParseAmount("-100", coprod.GBP)},
+			{Account: orig.Postings[1].Account, Amount: coprod.MustParseAmount("100", coprod.GBP)},
+		}
+		p.txs = append(p.txs, tx)
+	}
+	res := assess(t, p, assessment.DefaultRubric())
+	var formal []assessment.NextStep
+	for _, s := range res.NextSteps {
+		if s.Code == assessment.StepFormalise {
+			formal = append(formal, s)
+		}
+	}
+	require.Len(t, formal, 1, "one step for the four payments")
+	assert.Contains(t, formal[0].Text, "4 payments, 1300.00 GBP in all")
+	assert.True(t, amount(t, formal[0], assessment.AmountDiscretionary).Equal(coprod.MustParseAmount("1300", coprod.GBP)))
+}

@@ -71,6 +71,8 @@ type Pass struct {
 	money    bool   // metrics available
 	moneyWhy string // why not, when not
 	informal []uuid.UUID
+	// groups are the discretionary payments grouped for next steps.
+	groups map[groupKey]*informalGroup
 
 	// received is the money each community-side party received from
 	// outside the community side, as known at At (money.go).
