@@ -139,6 +139,7 @@ type planner struct {
 	// organisations each decider acts for at the assessment's time.
 	byID     map[uuid.UUID]link
 	byHolder map[uuid.UUID][]link
+	byScope  map[coprod.Scope][]link
 	acting   map[uuid.UUID][]uuid.UUID
 }
 
@@ -148,9 +149,11 @@ func (pl *planner) index() {
 	}
 	pl.byID = make(map[uuid.UUID]link, len(pl.links))
 	pl.byHolder = map[uuid.UUID][]link{}
+	pl.byScope = map[coprod.Scope][]link{}
 	for _, lk := range pl.links {
 		pl.byID[lk.id] = lk
 		pl.byHolder[lk.holder] = append(pl.byHolder[lk.holder], lk)
+		pl.byScope[lk.scope] = append(pl.byScope[lk.scope], lk)
 	}
 }
 
@@ -811,9 +814,17 @@ func actsFor(p *Pass, person, org uuid.UUID) bool {
 // holders returns the parties other than person holding a live link
 // covering scope, except those in skip, individuals first, then by name.
 func (pl *planner) holders(scope coprod.Scope, person uuid.UUID, skip []uuid.UUID) []uuid.UUID {
+	// The links covering scope are those of scope itself and of each of
+	// its parents: look those up rather than scan every link.
+	pl.index()
+	var covering []link
+	for sc, ok := scope, true; ok; sc, ok = sc.Parent() {
+		covering = append(covering, pl.byScope[sc]...)
+	}
+	slices.SortFunc(covering, func(a, b link) int { return a.order - b.order })
 	var out []uuid.UUID
-	for _, lk := range pl.links {
-		if lk.holder != person && !slices.Contains(skip, lk.holder) && lk.scope.Covers(scope) {
+	for _, lk := range covering {
+		if lk.holder != person && !slices.Contains(skip, lk.holder) {
 			out = append(out, lk.holder)
 		}
 	}
