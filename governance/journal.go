@@ -423,27 +423,16 @@ func (e *JournalError) Unwrap() []error {
 	return []error{s}
 }
 
-func reader(rd io.Reader, keys coprod.Keyring) *journal.Reader {
-	var ring journal.Keyring
-	if keys != nil {
-		// A key with an empty secret proves nothing: it is no key.
-		ring = func(id string) ([]byte, bool) { s, ok := keys[id]; return s, ok && len(s) > 0 }
-	}
-	return journal.NewReader(rd, types, ring)
-}
-
-func nextLine(lr *journal.Reader) (journal.Line, error) {
-	l, err := lr.Next()
+// journalErr turns the journal package's errors into this package's.
+func journalErr(err error) error {
 	var je *journal.Error
 	switch {
-	case err == nil, err == io.EOF:
-		return l, err
 	case errors.As(err, &je):
-		return l, &JournalError{Line: je.Line, Offset: je.Offset, Torn: je.Torn, Reason: je.Reason}
+		return &JournalError{Line: je.Line, Offset: je.Offset, Torn: je.Torn, Reason: je.Reason, Err: je.Err}
 	case errors.Is(err, journal.ErrRead):
-		return l, fmt.Errorf("%w: %w", ErrJournalRead, err)
+		return fmt.Errorf("%w: %w", ErrJournalRead, err)
 	}
-	return l, err
+	return err
 }
 
 // VerifyJournal reads a register journal and checks every line as the
@@ -452,15 +441,11 @@ func nextLine(lr *journal.Reader) (journal.Line, error) {
 // before, and free text against its hash. It returns the head of a sound
 // journal, or a *JournalError naming the first bad line.
 func VerifyJournal(rd io.Reader, keys coprod.Keyring) (JournalHead, error) {
-	lr := reader(rd, keys)
-	for {
-		if _, err := nextLine(lr); err == io.EOF {
-			prev := lr.Prev()
-			return JournalHead{Seq: lr.Seq(), Hash: hex.EncodeToString(prev[:])}, nil
-		} else if err != nil {
-			return JournalHead{}, err
-		}
+	end, err := journal.Replay(rd, types, journal.Keyring(keys), false, nil)
+	if err != nil {
+		return JournalHead{}, journalErr(err)
 	}
+	return JournalHead{Seq: end.Seq, Hash: hex.EncodeToString(end.Head[:])}, nil
 }
 
 // Replay rebuilds a register from its journal, verifying every line (with
@@ -483,29 +468,19 @@ func Recover(rd io.Reader, opts Options) (*Register, int64, error) {
 func replay(rd io.Reader, opts Options, acceptTorn bool) (*Register, int64, error) {
 	r := New(opts)
 	r.replaying = true
-	lr := reader(rd, opts.Keys)
-	for {
-		line, err := nextLine(lr)
-		var je *JournalError
-		switch {
-		case err == io.EOF:
-			r.replaying = false
-			return r, lr.Offset(), nil
-		case acceptTorn && errors.As(err, &je) && je.Torn:
-			r.replaying = false
-			return r, je.Offset, nil
-		case err != nil:
-			return nil, 0, err
-		}
+	end, err := journal.Replay(rd, types, journal.Keyring(opts.Keys), acceptTorn, func(line journal.Line) error {
 		rec, err := decodeLine(line)
-		if err == nil {
-			err = r.apply(line.Type, rec)
-		}
 		if err != nil {
-			return nil, 0, &JournalError{Line: line.Seq, Offset: line.Start, Reason: err.Error(), Err: err}
+			return err
 		}
-		r.head = lr.Prev()
+		return r.apply(line.Type, rec)
+	})
+	if err != nil {
+		return nil, 0, journalErr(err)
 	}
+	r.replaying = false
+	r.head = end.Head
+	return r, end.Offset, nil
 }
 
 // EraseText copies a register journal from r to w with the free text of

@@ -144,30 +144,21 @@ func journalRefusal(kind string, id uuid.UUID, err error) *RecordError {
 // types are the record types of the ledger's journal lines.
 var types = []string{recAccount, recTransaction, recHold, recResolution, recClosing}
 
-// newReader reads a ledger journal, with keys if they are given.
-func newReader(r io.Reader, keys coprod.Keyring) *journal.Reader {
-	var ring journal.Keyring
-	if keys != nil {
-		// A key with an empty secret proves nothing: it is no key.
-		ring = func(id string) ([]byte, bool) { s, ok := keys[id]; return s, ok && len(s) > 0 }
-	}
-	return journal.NewReader(r, types, ring)
-}
-
-// next returns the next verified line, io.EOF at a clean end, or the
-// fault as a *JournalError, or a read error matching ErrJournalRead.
-func next(lr *journal.Reader) (journal.Line, error) {
-	line, err := lr.Next()
+// journalErr turns the journal package's errors into this package's: a
+// *JournalError for a bad or refused line, ErrJournalRead for the reader.
+func journalErr(err error) error {
 	var je *journal.Error
 	switch {
-	case err == nil, err == io.EOF:
-		return line, err
 	case errors.As(err, &je):
-		return line, &JournalError{Line: je.Line, Offset: je.Offset, Torn: je.Torn, Reason: je.Reason}
+		reason := je.Reason
+		if je.Err != nil {
+			reason = strings.TrimPrefix(reason, prefix)
+		}
+		return &JournalError{Line: je.Line, Offset: je.Offset, Torn: je.Torn, Reason: reason, Err: je.Err}
 	case errors.Is(err, journal.ErrRead):
-		return line, fmt.Errorf("%w: %w", ErrJournalRead, err)
+		return fmt.Errorf("%w: %w", ErrJournalRead, err)
 	}
-	return line, err
+	return err
 }
 
 // Verify reads a journal and checks every line: its form, its sequence
@@ -185,15 +176,11 @@ func next(lr *journal.Reader) (journal.Line, error) {
 // (Ledger.Head) to catch that. Erased free text (EraseText) is not a
 // fault.
 func Verify(r io.Reader, keys coprod.Keyring) (Head, error) {
-	lr := newReader(r, keys)
-	for {
-		if _, err := next(lr); err == io.EOF {
-			prev := lr.Prev()
-			return Head{Seq: lr.Seq(), Hash: hex.EncodeToString(prev[:])}, nil
-		} else if err != nil {
-			return Head{}, err
-		}
+	end, err := journal.Replay(r, types, journal.Keyring(keys), false, nil)
+	if err != nil {
+		return Head{}, journalErr(err)
 	}
+	return Head{Seq: end.Seq, Hash: hex.EncodeToString(end.Head[:])}, nil
 }
 
 // Replay rebuilds a ledger from its journal, verifying every line (with
@@ -227,23 +214,12 @@ func Recover(r io.Reader, opts Options) (*Ledger, int64, error) {
 
 func replay(r io.Reader, opts Options, acceptTorn bool) (*Ledger, int64, error) {
 	l := New(opts)
-	lr := newReader(r, opts.Keys)
-	for {
-		line, err := next(lr)
-		var je *JournalError
-		switch {
-		case err == io.EOF:
-			return l, lr.Offset(), nil
-		case acceptTorn && errors.As(err, &je) && je.Torn:
-			return l, je.Offset, nil
-		case err != nil:
-			return nil, 0, err
-		}
-		if err := l.replayRecord(line); err != nil {
-			return nil, 0, &JournalError{Line: line.Seq, Offset: line.Start, Reason: strings.TrimPrefix(err.Error(), prefix), Err: err}
-		}
-		l.head = lr.Prev()
+	end, err := journal.Replay(r, types, journal.Keyring(opts.Keys), acceptTorn, l.replayRecord)
+	if err != nil {
+		return nil, 0, journalErr(err)
 	}
+	l.head = end.Head
+	return l, end.Offset, nil
 }
 
 // EraseText copies a ledger journal from r to w with the free text of

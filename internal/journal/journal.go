@@ -189,9 +189,14 @@ type Error struct {
 	Offset int64 // where the line starts
 	Torn   bool
 	Reason string
+	// Err is the refusal of a sound line that Replay's apply refused.
+	Err error
 }
 
 func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("journal line %d refused: %s", e.Line, e.Reason)
+	}
 	if e.Torn {
 		return fmt.Sprintf("torn journal at line %d (byte %d): %s", e.Line, e.Offset, e.Reason)
 	}
@@ -201,8 +206,14 @@ func (e *Error) Error() string {
 // ErrRead wraps an error from the journal's reader.
 var ErrRead = errors.New("journal read failed")
 
-// Keyring finds a key's secret by its ID.
-type Keyring func(id string) ([]byte, bool)
+// Keyring holds the secrets of the keys a journal may be signed with, by
+// key ID. A key with an empty secret proves nothing: it counts as unknown.
+type Keyring map[string][]byte
+
+func (k Keyring) secret(id string) ([]byte, bool) {
+	s, ok := k[id]
+	return s, ok && len(s) > 0
+}
 
 // parsed is a line split into its parts, not yet verified.
 type parsed struct {

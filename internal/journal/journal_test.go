@@ -49,14 +49,11 @@ func readAll(j []byte, keys Keyring) ([]Line, error) {
 }
 
 func ring(keys ...Key) Keyring {
-	return func(id string) ([]byte, bool) {
-		for _, k := range keys {
-			if k.ID == id {
-				return k.Secret, true
-			}
-		}
-		return nil, false
+	k := Keyring{}
+	for _, key := range keys {
+		k[key.ID] = key.Secret
 	}
+	return k
 }
 
 func TestRoundTrip(t *testing.T) {

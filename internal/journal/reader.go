@@ -97,7 +97,7 @@ func (lr *Reader) check(line []byte) (Line, string) {
 	case lr.keys != nil && p.keyID == "":
 		return Line{}, "the line is not signed, and the journal is read with keys"
 	case lr.keys != nil:
-		s, known := lr.keys(p.keyID)
+		s, known := lr.keys.secret(p.keyID)
 		if !known {
 			return Line{}, fmt.Sprintf("signed with key %q, which the keyring does not hold", p.keyID)
 		}
@@ -334,4 +334,39 @@ func Erase(r io.Reader, w io.Writer, seq int, types []string) error {
 		return fmt.Errorf("the journal has no line %d", seq)
 	}
 	return nil
+}
+
+// Replayed says where a replay ended: the lines read, the hash of the
+// last, and the length in bytes of the complete lines.
+type Replayed struct {
+	Seq    int
+	Head   Hash
+	Offset int64
+}
+
+// Replay reads a journal line by line, verifying each (see NewReader),
+// and hands each sound line to apply, if not nil. It is the one loop
+// behind both packages' Verify, Replay and Recover. It stops at the
+// first fault: an *Error naming a bad line (with acceptTorn, a torn last
+// line ends the replay without error, at its Offset), an *Error with Err
+// set for a line apply refused, or an error wrapping ErrRead.
+func Replay(r io.Reader, types []string, keys Keyring, acceptTorn bool, apply func(Line) error) (Replayed, error) {
+	lr := NewReader(r, types, keys)
+	for {
+		line, err := lr.Next()
+		var je *Error
+		switch {
+		case err == io.EOF:
+			return Replayed{Seq: lr.seq, Head: lr.prev, Offset: lr.off}, nil
+		case acceptTorn && errors.As(err, &je) && je.Torn:
+			return Replayed{Seq: lr.seq, Head: lr.prev, Offset: je.Offset}, nil
+		case err != nil:
+			return Replayed{}, err
+		}
+		if apply != nil {
+			if err := apply(line); err != nil {
+				return Replayed{}, &Error{Line: line.Seq, Offset: line.Start, Reason: err.Error(), Err: err}
+			}
+		}
+	}
 }
