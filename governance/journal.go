@@ -36,6 +36,8 @@ type Options struct {
 	Keys coprod.Keyring
 	// Rand, if set, salts the hash of each line's free text, so that
 	// erased text cannot be recovered by guessing it against its hash.
+	// Like the Journal, it is read with the write lock held, so it must
+	// not call back into the register.
 	Rand io.Reader
 	// MaxSkew is how far a record's recorded time may fall behind the
 	// latest recorded time the register has seen; further is

@@ -38,16 +38,8 @@ func (l *Ledger) authorize(kind string, tx *Transaction, prior *coprod.Prior) (*
 	if !ok && prior == nil {
 		return nil, nil // nothing moves: nothing to authorise
 	}
-	p := coprod.Permission{
-		Decider: f.DecidedBy, Approvers: approverParties(f.Approvers), Scope: f.Scope, Instrument: f.Instrument,
-		Recorded: tx.Recorded, Effective: tx.Effective, Location: l.opts.Location, Prior: prior,
-	}
-	if tx.Kind != Reversal {
-		p.Amount = value
-	}
 	l.mu.RLock()
-	p.Payers, p.Beneficiaries = l.owners(tx.Postings)
-	unknown := l.unknownAccount(tx.Postings)
+	p, unknown := l.permission(tx, prior)
 	l.mu.RUnlock()
 	if unknown != uuid.Nil {
 		// Refused now, not at commit: an account opened in between would
@@ -73,11 +65,31 @@ func (l *Ledger) authorize(kind string, tx *Transaction, prior *coprod.Prior) (*
 	return &proof, nil
 }
 
+// permission is the question tx puts to the authority, with the first
+// account it names that the ledger does not hold, if any. A reversal
+// moves no new money (it gives back), so it asks with no amount. The
+// caller holds a lock.
+func (l *Ledger) permission(tx *Transaction, prior *coprod.Prior) (p coprod.Permission, unknown uuid.UUID) {
+	f := &tx.Formality
+	p = coprod.Permission{
+		Decider: f.DecidedBy, Approvers: approverParties(f.Approvers), Scope: f.Scope, Instrument: f.Instrument,
+		Recorded: tx.Recorded, Effective: tx.Effective, Location: l.opts.Location, Prior: prior,
+	}
+	if tx.Kind != Reversal {
+		if v, moves, err := moneyValue(tx.Postings); err == nil && moves {
+			p.Amount = v
+		}
+	}
+	p.Payers, p.Beneficiaries, unknown = l.owners(tx.Postings)
+	return p, unknown
+}
+
 // owners returns the owners of the accounts money leaves (payers) and the
 // owners whose accounts gain on balance (beneficiaries): a transfer
-// between one owner's own accounts makes no beneficiary. Accounts the
-// ledger does not hold are skipped. The caller holds a lock.
-func (l *Ledger) owners(ps []Posting) (payers, beneficiaries []coprod.PartyID) {
+// between one owner's own accounts makes no beneficiary. It returns too
+// the first account the ledger does not hold, which it skips. The caller
+// holds a lock.
+func (l *Ledger) owners(ps []Posting) (payers, beneficiaries []coprod.PartyID, unknown uuid.UUID) {
 	type net struct {
 		owner coprod.PartyID
 		sum   running
@@ -86,6 +98,9 @@ func (l *Ledger) owners(ps []Posting) (payers, beneficiaries []coprod.PartyID) {
 	nets := buf[:0]
 	for _, p := range ps {
 		acc, ok := l.accounts[p.Account]
+		if !ok && unknown == uuid.Nil {
+			unknown = p.Account
+		}
 		if !ok || !p.Amount.Unit().IsMoney() {
 			continue
 		}
@@ -109,24 +124,13 @@ func (l *Ledger) owners(ps []Posting) (payers, beneficiaries []coprod.PartyID) {
 			beneficiaries = append(beneficiaries, n.owner)
 		}
 	}
-	return payers, beneficiaries
-}
-
-// unknownAccount returns the first account postings name that the ledger
-// does not hold, or uuid.Nil. The caller holds a lock.
-func (l *Ledger) unknownAccount(ps []Posting) uuid.UUID {
-	for _, p := range ps {
-		if _, ok := l.accounts[p.Account]; !ok {
-			return p.Account
-		}
-	}
-	return uuid.Nil
+	return payers, beneficiaries, unknown
 }
 
 // payersOf returns the owners of the accounts a recorded transaction took
 // money from. The caller holds a lock.
 func (l *Ledger) payersOf(tx *Transaction) []coprod.PartyID {
-	payers, _ := l.owners(tx.Postings)
+	payers, _, _ := l.owners(tx.Postings)
 	return payers
 }
 
@@ -334,19 +338,11 @@ func (l *Ledger) Permission(id uuid.UUID) (coprod.Permission, error) {
 		return coprod.Permission{}, refuse("transaction", id, ErrUnknownTransaction, "no transaction %s", id)
 	}
 	tx := e.tx
-	f := &tx.Formality
-	p := coprod.Permission{
-		Decider: f.DecidedBy, Approvers: approverParties(f.Approvers), Scope: f.Scope, Instrument: f.Instrument,
-		Recorded: tx.Recorded, Effective: tx.Effective, Location: l.opts.Location,
-	}
-	p.Payers, p.Beneficiaries = l.owners(tx.Postings)
+	var prior *coprod.Prior
 	if tx.Kind == Reversal {
 		orig := l.txs[tx.Reverses].tx
-		p.Prior = &coprod.Prior{Decider: orig.Formality.DecidedBy, Proof: cloneProof(orig.Proof), Payers: l.payersOf(orig)}
-		return p, nil
+		prior = &coprod.Prior{Decider: orig.Formality.DecidedBy, Proof: cloneProof(orig.Proof), Payers: l.payersOf(orig)}
 	}
-	if v, moves, err := moneyValue(tx.Postings); err == nil && moves {
-		p.Amount = v
-	}
+	p, _ := l.permission(tx, prior)
 	return p, nil
 }

@@ -270,7 +270,7 @@ func (l *Ledger) Capture(req CaptureRequest) (Receipt, error) {
 	tx.Proof = proof
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.resolve(l.holds[req.Hold], HoldResolution{Hold: req.Hold, Resolution: Captured, At: req.Recorded, By: req.By, Transaction: &tx}, true)
+	return l.resolve(l.holds[req.Hold], HoldResolution{Hold: req.Hold, Resolution: Captured, At: req.Recorded, By: req.By, Transaction: &tx}, true, false)
 }
 
 // checkCapture checks a capture transaction against its hold: the hold's
@@ -349,7 +349,7 @@ func (l *Ledger) Void(req VoidRequest) error {
 	r.Proof = proof
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	_, err = l.resolve(s, r, true)
+	_, err = l.resolve(s, r, true, false)
 	return err
 }
 
@@ -368,7 +368,7 @@ func (l *Ledger) Expire(hold uuid.UUID, at time.Time) error {
 	if !ok {
 		return refuse("hold", hold, ErrUnknownHold, "no hold %s", hold)
 	}
-	_, err := l.resolve(s, r, true)
+	_, err := l.resolve(s, r, true, false)
 	return err
 }
 
@@ -406,8 +406,9 @@ func checkEnd(r *HoldResolution, legacy bool) error {
 // resolve validates and applies a resolution; the caller holds the lock.
 // Live calls and replay both come through here, so a journal line that a
 // live call would refuse is refused at replay.
-func (l *Ledger) resolve(s *holdState, r HoldResolution, journal bool) (Receipt, error) {
-	if err := checkEnd(&r, l.legacy && !journal); err != nil {
+// legacy says the resolution comes from a version 1 journal line.
+func (l *Ledger) resolve(s *holdState, r HoldResolution, journal, legacy bool) (Receipt, error) {
+	if err := checkEnd(&r, legacy); err != nil {
 		return Receipt{}, err
 	}
 	if s.res != nil {

@@ -311,15 +311,13 @@ func (l *Ledger) replayRecord(env journal.Line) error {
 			if tx := res.Transaction; tx != nil {
 				res.At, res.By = tx.Recorded, tx.Formality.DecidedBy
 			}
-			l.legacy = res.Resolution == Voided && res.By == uuid.Nil
-			defer func() { l.legacy = false }()
 		}
 		if res.Transaction != nil {
 			if err := l.replayedAuthority("hold", res.Transaction); err != nil {
 				return err
 			}
 		}
-		_, err := l.resolve(s, res, false)
+		_, err := l.resolve(s, res, false, env.Version == 1)
 		return err
 	}
 }

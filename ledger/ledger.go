@@ -67,7 +67,9 @@ type Options struct {
 	Keys coprod.Keyring
 	// Rand, if set, salts the hash of each line's free text, so that
 	// erased text cannot be recovered by guessing it against its hash
-	// (crypto/rand.Reader serves). Without it the hash is unsalted.
+	// (crypto/rand.Reader serves). Without it the hash is unsalted. Like
+	// the Journal, it is read with the write lock held, so it must not
+	// call back into the ledger.
 	Rand io.Reader
 	// Location is where calendar periods (months, quarters, financial
 	// years) of cumulative limits begin and end; nil means UTC. A UK
@@ -116,9 +118,6 @@ type Ledger struct {
 	// caps are the running totals against cumulative limits, per link and
 	// period, open holds included.
 	caps map[capKey]*capTotal
-
-	// legacy is set while a version 1 journal line is replayed.
-	legacy bool
 
 	seq    int
 	head   [sha256.Size]byte
