@@ -114,23 +114,27 @@
 // # Concurrency
 //
 // A [Register] is safe for concurrent use: Authorize, Check and the
-// exporters take a read lock; recording takes the write lock. No caller
-// code runs under the lock: Authorize asks the caller's [Usage] only after
-// releasing it, once per capped link. Records, decisions and reports are
+// exporters take a read lock; recording takes the write lock. Authorize
+// asks the caller's [Usage] only after releasing the lock, once per capped
+// link. Records, decisions and reports are
 // values, and slices handed out are copies. The package has no clock, no
 // I/O and no global mutable state: times are arguments and spending comes
 // from the caller's Usage.
 //
 // No caller code runs while the register holds its lock. The iterators
 // ([Register.Parties], [Register.Mandates], [Register.Delegations],
-// [Register.Activities], [Register.Interests], [Register.ActingFor]) yield the records present
+// [Register.Activities], [Register.Interests], [Register.ActingFor],
+// [Register.Bodies], [Register.Memberships]) yield the records present
 // when iteration starts and release the lock before the loop body runs,
 // so a body may read the register again or record into it. (Go's
 // sync.RWMutex is not reentrant: a body run under the read lock would
 // deadlock as soon as a writer waited.) Records are append-only, so an
 // iterator captures the length of what it walks under the lock and reads
 // records that are never rewritten; what does change, such as which
-// revision of an activity is the latest, is copied under the lock.
+// revision of an activity is the latest, is copied under the lock. The
+// exceptions are the journal's own I/O: [Options.Journal] is written, and
+// [Options.Rand] read, under the write lock, so that lines are in the
+// register's order; neither may call back into the register.
 //
 // # Errors
 //

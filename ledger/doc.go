@@ -206,10 +206,11 @@
 // decides from its own register and returns the proof with its limits,
 // and the ledger checks the limits against its own running totals under
 // its lock as it commits. However many goroutines post under one capped
-// instrument, the total never passes the cap. The one exception is the
-// journal: [Options.Journal] is written under the write lock, so that its
-// lines are in the ledger's order and a failed write refuses the record;
-// a journal writer must not call back into the ledger.
+// instrument, the total never passes the cap. The exceptions are the
+// journal's own I/O: [Options.Journal] is written, and [Options.Rand]
+// read, under the write lock, so that lines are in the ledger's order and
+// a failed write refuses the record; neither may call back into the
+// ledger.
 //
 // # Errors
 //
