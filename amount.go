@@ -1,7 +1,9 @@
 package coprod
 
 import (
+	"cmp"
 	"fmt"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 )
@@ -26,9 +28,54 @@ const (
 // The zero Amount has no unit and is not a valid amount; fields that take an
 // optional amount (a limit, a threshold) use it to mean "not set". Amounts
 // are not comparable with ==: use Equal or Cmp.
+//
+// An amount is held in the unit's minor units (pence for GBP) as an int64
+// while its magnitude is below 10^18 (maxSmall), the overwhelming case,
+// and as an exact decimal only beyond: amounts in the common range need no
+// heap memory, and adding, comparing and formatting them need no decimal
+// arithmetic. The two forms are never mixed up: an amount is small exactly
+// when its magnitude is below maxSmall.
 type Amount struct {
-	value decimal.Decimal
+	minor int64            // the value in minor units, when big is nil
+	big   *decimal.Decimal // the value at the unit's scale, when |value| ≥ maxSmall minor units
 	unit  Unit
+}
+
+// maxSmall bounds the minor units an amount holds as an int64: the sum or
+// difference of two such values cannot overflow, and Minor's callers can
+// add a few together without checking.
+const maxSmall = 1_000_000_000_000_000_000 // 10^18
+
+// small reports whether |v| < maxSmall.
+func small(v int64) bool { return v > -maxSmall && v < maxSmall }
+
+// fromMinor returns v minor units of u, in its canonical form.
+func fromMinor(v int64, u Unit) Amount {
+	if small(v) {
+		return Amount{minor: v, unit: u}
+	}
+	d := decimal.New(v, -u.Scale())
+	return Amount{big: &d, unit: u}
+}
+
+// fromDecimal returns d, exact at u's scale and within MaxIntegerDigits,
+// as an amount of u in its canonical form.
+func fromDecimal(d decimal.Decimal, u Unit) Amount {
+	scale := u.Scale()
+	if d.NumDigits()+int(d.Exponent())+int(scale) <= 18 { // |d| < 10^(18-scale)
+		if m := d.Shift(scale); m.IsInteger() {
+			return Amount{minor: m.IntPart(), unit: u}
+		}
+	}
+	return Amount{big: &d, unit: u}
+}
+
+// value returns a's value as a decimal at the unit's scale.
+func (a Amount) value() decimal.Decimal {
+	if a.big != nil {
+		return *a.big
+	}
+	return decimal.New(a.minor, -a.unit.Scale())
 }
 
 // ParseAmount parses a decimal string as an amount of unit u. It accepts an
@@ -90,7 +137,7 @@ func NewAmount(d decimal.Decimal, u Unit) (Amount, error) {
 	if err := checkMagnitude(r); err != nil {
 		return Amount{}, wrap(fmt.Sprintf("new amount %s %s", describe(d), u), err)
 	}
-	return Amount{value: r, unit: u}, nil
+	return fromDecimal(r, u), nil
 }
 
 const (
@@ -158,7 +205,7 @@ func Zero(u Unit) Amount {
 	if !u.Valid() {
 		panic("coprod: Zero of unknown unit " + string(u))
 	}
-	return Amount{value: decimal.New(0, -u.Scale()), unit: u}
+	return Amount{unit: u}
 }
 
 // checkAmountSyntax validates the grammar and the limits without doing any
@@ -258,7 +305,7 @@ func (a Amount) Decimal() decimal.Decimal {
 	if !a.IsSet() {
 		return decimal.Zero
 	}
-	return a.value
+	return a.value()
 }
 
 // Minor returns a's value in minor units of its unit (pence for GBP,
@@ -266,10 +313,10 @@ func (a Amount) Decimal() decimal.Decimal {
 // with room to add a few together; otherwise 0 and false. It lets hot
 // paths sum amounts without allocating, falling back to decimals beyond.
 func (a Amount) Minor() (int64, bool) {
-	if !a.IsSet() || a.value.NumDigits() > 18 {
+	if !a.IsSet() || a.big != nil {
 		return 0, false
 	}
-	return a.value.CoefficientInt64(), true
+	return a.minor, true
 }
 
 // FromMinor returns v minor units of u (pence for GBP): FromMinor(1234,
@@ -279,15 +326,20 @@ func FromMinor(v int64, u Unit) (Amount, error) {
 	if !u.Valid() {
 		return Amount{}, wrap("from minor", ErrUnknownUnit)
 	}
-	return Amount{value: decimal.New(v, -u.Scale()), unit: u}, nil
+	return fromMinor(v, u), nil
 }
 
 // Sign returns -1, 0 or +1.
 func (a Amount) Sign() int {
-	if !a.IsSet() {
-		return 0
+	switch {
+	case a.big != nil:
+		return a.big.Sign()
+	case a.minor < 0:
+		return -1
+	case a.minor > 0:
+		return 1
 	}
-	return a.value.Sign()
+	return 0
 }
 
 // IsZero reports whether a's value is zero (or a is the zero Amount).
@@ -298,10 +350,11 @@ func (a Amount) IsNegative() bool { return a.Sign() < 0 }
 
 // Neg returns -a.
 func (a Amount) Neg() Amount {
-	if !a.IsSet() {
-		return a
+	if a.big != nil {
+		n := a.big.Neg()
+		return Amount{big: &n, unit: a.unit}
 	}
-	return Amount{value: a.value.Neg(), unit: a.unit}
+	return Amount{minor: -a.minor, unit: a.unit}
 }
 
 // Abs returns |a|.
@@ -328,11 +381,14 @@ func (a Amount) Add(b Amount) (Amount, error) {
 	if err := a.check(b); err != nil {
 		return Amount{}, wrap("add", err)
 	}
-	v := a.value.Add(b.value)
+	if a.big == nil && b.big == nil {
+		return fromMinor(a.minor+b.minor, a.unit), nil // below 2·10^18: no overflow
+	}
+	v := a.value().Add(b.value())
 	if err := checkMagnitude(v); err != nil {
 		return Amount{}, wrap("add", err)
 	}
-	return Amount{value: v, unit: a.unit}, nil
+	return fromDecimal(v, a.unit), nil
 }
 
 // Sub returns a-b. Both must be valid amounts of the same unit, and the
@@ -341,11 +397,14 @@ func (a Amount) Sub(b Amount) (Amount, error) {
 	if err := a.check(b); err != nil {
 		return Amount{}, wrap("sub", err)
 	}
-	v := a.value.Sub(b.value)
+	if a.big == nil && b.big == nil {
+		return fromMinor(a.minor-b.minor, a.unit), nil
+	}
+	v := a.value().Sub(b.value())
 	if err := checkMagnitude(v); err != nil {
 		return Amount{}, wrap("sub", err)
 	}
-	return Amount{value: v, unit: a.unit}, nil
+	return fromDecimal(v, a.unit), nil
 }
 
 // Cmp compares a and b, returning -1, 0 or +1. Both must be valid amounts of
@@ -354,7 +413,15 @@ func (a Amount) Cmp(b Amount) (int, error) {
 	if err := a.check(b); err != nil {
 		return 0, wrap("compare", err)
 	}
-	return a.value.Cmp(b.value), nil
+	return a.cmp(b), nil
+}
+
+// cmp compares the values of a and b, of the same unit.
+func (a Amount) cmp(b Amount) int {
+	if a.big == nil && b.big == nil {
+		return cmp.Compare(a.minor, b.minor)
+	}
+	return a.value().Cmp(b.value())
 }
 
 // Equal reports whether a and b have the same unit and value. Two zero
@@ -366,7 +433,7 @@ func (a Amount) Equal(b Amount) bool {
 	if !a.IsSet() {
 		return true
 	}
-	return a.value.Cmp(b.value) == 0
+	return a.cmp(b) == 0
 }
 
 // String formats a as its value at the unit's scale followed by the unit,
@@ -375,7 +442,9 @@ func (a Amount) String() string {
 	if !a.IsSet() {
 		return "none"
 	}
-	return a.value.StringFixed(a.unit.Scale()) + " " + string(a.unit)
+	b := make([]byte, 0, 24+len(a.unit))
+	b = append(a.appendValue(b), ' ')
+	return string(append(b, a.unit...))
 }
 
 // Value returns a's value as a string at the unit's scale ("1250.00"), or ""
@@ -384,7 +453,32 @@ func (a Amount) Value() string {
 	if !a.IsSet() {
 		return ""
 	}
-	return a.value.StringFixed(a.unit.Scale())
+	return string(a.appendValue(make([]byte, 0, 24)))
+}
+
+// appendValue appends a's value at the unit's scale: what
+// decimal.StringFixed prints, without decimal arithmetic for a small
+// amount.
+func (a Amount) appendValue(b []byte) []byte {
+	scale := int(a.unit.Scale())
+	if a.big != nil {
+		return append(b, a.big.StringFixed(int32(scale))...)
+	}
+	v := a.minor
+	if v < 0 {
+		b = append(b, '-')
+		v = -v // |v| < 10^18: no overflow
+	}
+	var digits [20]byte
+	d := strconv.AppendInt(digits[:0], v, 10)
+	for len(d) <= scale { // at least one digit before the point
+		d = append([]byte{'0'}, d...)
+	}
+	b = append(b, d[:len(d)-scale]...)
+	if scale > 0 {
+		b = append(append(b, '.'), d[len(d)-scale:]...)
+	}
+	return b
 }
 
 type amountJSON struct {
@@ -401,10 +495,9 @@ func (a Amount) MarshalJSON() ([]byte, error) {
 	}
 	// Written by hand: journals encode an amount per posting, and the
 	// value and unit code never need escaping.
-	v := a.Value()
-	b := make([]byte, 0, len(`{"value":"","unit":""}`)+len(v)+len(a.unit))
+	b := make([]byte, 0, len(`{"value":"","unit":""}`)+24+len(a.unit))
 	b = append(b, `{"value":"`...)
-	b = append(b, v...)
+	b = a.appendValue(b)
 	b = append(b, `","unit":"`...)
 	b = append(b, a.unit...)
 	return append(b, `"}`...), nil

@@ -2,9 +2,9 @@ package assessment
 
 import (
 	"github.com/coprod/coprod"
+	"github.com/coprod/coprod/internal/exact"
 	"github.com/coprod/coprod/ledger"
 	"github.com/google/uuid"
-	"github.com/shopspring/decimal"
 )
 
 // receipts is the money one community-side party received in
@@ -12,7 +12,7 @@ import (
 // the pounds posted into its accounts, the part made under an instrument,
 // and the discretionary transactions.
 type receipts struct {
-	total, formal decimal.Decimal
+	total, formal exact.Sum // in pounds
 	informal      []uuid.UUID
 }
 
@@ -82,13 +82,13 @@ func (p *Pass) gatherMoney(l *ledger.Ledger) {
 			owner := accts[post.Account].owner
 			r := p.received[owner]
 			if r == nil {
-				r = &receipts{}
+				r = &receipts{total: exact.New(coprod.GBP), formal: exact.New(coprod.GBP)}
 				p.received[owner] = r
 			}
 			if post.Amount.Unit() == coprod.GBP {
-				r.total = r.total.Add(post.Amount.Decimal())
+				p.sum(&r.total, post.Amount)
 				if formal {
-					r.formal = r.formal.Add(post.Amount.Decimal())
+					p.sum(&r.formal, post.Amount)
 				}
 			}
 			if !formal && (len(r.informal) == 0 || r.informal[len(r.informal)-1] != id) {
@@ -96,9 +96,22 @@ func (p *Pass) gatherMoney(l *ledger.Ledger) {
 			}
 		}
 	}
+	if p.sumErr != nil {
+		// Sums past the largest amount (coprod.MaxIntegerDigits) cannot
+		// be judged: the money probes say so rather than mislead.
+		p.money, p.moneyWhy = false, "a money total passed the largest amount: "+p.sumErr.Error()
+		return
+	}
 	sortIDs(p.informal)
 	for _, r := range p.received {
 		sortIDs(r.informal)
+	}
+}
+
+// sum adds a to s, keeping the first error (a total out of range).
+func (p *Pass) sum(s *exact.Sum, a coprod.Amount) {
+	if err := s.AddAmount(a); err != nil && p.sumErr == nil {
+		p.sumErr = err
 	}
 }
 
@@ -110,7 +123,7 @@ type informalGroup struct {
 	decider            coprod.PartyID
 	scope              coprod.Scope
 	count              int
-	total, largest     coprod.Amount
+	total, largest     exact.Sum   // in the unit of the group's first payment
 	first              []uuid.UUID // the first MaxGroupRecords payments' IDs
 }
 
@@ -119,10 +132,28 @@ type informalGroup struct {
 const MaxGroupRecords = 8
 
 type groupKey struct {
-	payer, recipient   uuid.UUID // when there is one of each
-	payers, recipients string    // otherwise, joined
-	decider            coprod.PartyID
-	scope              coprod.Scope
+	payer, recipient uuid.UUID // when there is one of each
+	decider          coprod.PartyID
+	// The scope, and otherwise the joined payers and recipients, by their
+	// number in Pass.interned: a key of plain bytes hashes fast, which
+	// matters for half a million discretionary payments.
+	scope, payers, recipients int32
+}
+
+// intern numbers s, from 1; the empty string is 0.
+func (p *Pass) intern(s string) int32 {
+	if s == "" {
+		return 0
+	}
+	n, ok := p.interned[s]
+	if !ok {
+		if p.interned == nil {
+			p.interned = map[string]int32{}
+		}
+		n = int32(len(p.interned) + 1)
+		p.interned[s] = n
+	}
+	return n
 }
 
 // acctInfo is what the scan needs of an account.
@@ -135,28 +166,36 @@ type acctInfo struct {
 // (outside the community side) and recipients (on it) the scan found,
 // and the pounds posted to the recipients.
 func (p *Pass) noteInformal(tx ledger.TxView, payers, recipients []uuid.UUID, to []ledger.Posting) {
-	var amount coprod.Amount
+	amount := exact.New(to[0].Amount.Unit())
 	for _, post := range to {
-		amount = addMoney(amount, post.Amount)
+		if post.Amount.Unit() == amount.Unit() { // another unit is left out
+			p.sum(&amount, post.Amount)
+		}
 	}
-	k := groupKey{decider: tx.DecidedBy(), scope: tx.Scope()}
+	scope := tx.Scope()
+	k := groupKey{decider: tx.DecidedBy(), scope: p.intern(string(scope))}
 	if len(payers) == 1 && len(recipients) == 1 {
 		k.payer, k.recipient = payers[0], recipients[0] // the common case: no allocation
 	} else {
 		payers, recipients = ids(payers...), ids(recipients...)
-		k.payers, k.recipients = idKey(payers), idKey(recipients)
+		k.payers, k.recipients = p.intern(idKey(payers)), p.intern(idKey(recipients))
 	}
 	if p.groups == nil {
 		p.groups = map[groupKey]*informalGroup{}
 	}
 	g := p.groups[k]
 	if g == nil {
-		g = &informalGroup{payers: ids(payers...), recipients: ids(recipients...), decider: k.decider, scope: k.scope}
+		g = &informalGroup{payers: ids(payers...), recipients: ids(recipients...), decider: k.decider, scope: scope,
+			total: exact.New(amount.Unit()), largest: amount}
 		p.groups[k] = g
 	}
 	g.count++
-	g.total = addMoney(g.total, amount)
-	if c, err := amount.Cmp(g.largest); !g.largest.IsSet() || (err == nil && c > 0) {
+	if amount.Unit() == g.total.Unit() { // another unit is left out
+		if err := g.total.AddSum(amount); err != nil && p.sumErr == nil {
+			p.sumErr = err
+		}
+	}
+	if c, err := amount.Cmp(g.largest); err == nil && c > 0 {
 		g.largest = amount
 	}
 	if len(g.first) < MaxGroupRecords {

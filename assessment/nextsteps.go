@@ -700,17 +700,22 @@ func (pl *planner) formalise(blocker string) {
 	}
 	slices.SortFunc(groups, func(a, b *informalGroup) int { return bytes.Compare(a.first[0][:], b.first[0][:]) })
 	for _, g := range groups {
+		total, err := g.total.Amount()
+		if err != nil {
+			continue // beyond range: the ledger keeps balances in range, so never
+		}
+		largest, _ := g.largest.Amount() // no larger than total
 		subjects := slices.Clone(g.first)
 		subjects = append(append(append(subjects, g.payers...), g.recipients...), g.decider)
 		s := NextStep{Code: StepFormalise, Blocker: blocker,
-			Amounts: []StepAmount{{Kind: AmountDiscretionary, Party: firstOr(g.recipients), Amount: g.total}}}
-		what := fmt.Sprintf("%s paid", g.total)
+			Amounts: []StepAmount{{Kind: AmountDiscretionary, Party: firstOr(g.recipients), Amount: total}}}
+		what := fmt.Sprintf("%s paid", total)
 		if g.count > 1 {
-			what = fmt.Sprintf("%d payments, %s in all, paid", g.count, g.total)
+			what = fmt.Sprintf("%d payments, %s in all, paid", g.count, total)
 		}
 		text := fmt.Sprintf("%s to %s by %s at %s's discretion", what, pl.names(g.recipients), pl.names(g.payers), pl.name(g.decider))
 		// An instrument covers the group if it covers its largest payment.
-		if lk, ok := pl.cover(g.scope, g.largest, g.decider, g.payers); ok {
+		if lk, ok := pl.cover(g.scope, largest, g.decider, g.payers); ok {
 			s.Subjects = append(subjects, lk.id, lk.holder)
 			s.Text = text + fmt.Sprintf(": make it under %s, which covers %s", pl.describe(lk), g.scope)
 		} else if g.scope == "" {
@@ -863,12 +868,20 @@ func (pl *planner) deputies(blocker string) {
 			person, held := f.Subjects[len(f.Subjects)-1], f.Subjects[:len(f.Subjects)-1]
 			var scope coprod.Scope
 			var above []uuid.UUID
+			// The links held, looked up by ID and taken in the order
+			// recorded: the last one's scope names the step.
 			pl.index()
-			for _, lk := range pl.links {
-				if _, ok := pl.byID[lk.id]; ok && slices.Contains(held, lk.id) {
-					scope = lk.scope
-					above = append(above, pl.above(lk)...)
+			var found []link
+			for _, id := range held {
+				if lk, ok := pl.byID[id]; ok {
+					found = append(found, lk)
 				}
+			}
+			slices.SortFunc(found, func(a, b link) int { return a.order - b.order })
+			found = slices.CompactFunc(found, func(a, b link) bool { return a.id == b.id })
+			for _, lk := range found {
+				scope = lk.scope
+				above = append(above, pl.above(lk)...)
 			}
 			if scope == "" {
 				continue

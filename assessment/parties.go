@@ -8,6 +8,7 @@ import (
 
 	"github.com/coprod/coprod"
 	"github.com/coprod/coprod/governance"
+	"github.com/coprod/coprod/internal/exact"
 	"github.com/coprod/coprod/ledger"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -235,11 +236,12 @@ func (p *Pass) partyMoney(party coprod.Party, metrics map[coprod.PartyID]ledger.
 			fs = append(fs, Finding{Probe: names[1], Outcome: True, Records: ids(append(slices.Clone(r.informal), party.ID)...),
 				Reason: fmt.Sprintf("%d transaction(s) paid %s at one person's discretion", len(r.informal), who)})
 		}
-		share := r.formal.DivRound(r.total, ratioPlaces)
+		total, formal := decimalOf(r.total), decimalOf(r.formal)
+		share := formal.DivRound(total, ratioPlaces)
 		min := p.rubric.Thresholds.FormalShare
 		fs = append(fs, Finding{Probe: names[2], Outcome: yes(share.GreaterThanOrEqual(min)), Records: ids(append(slices.Clone(r.informal), party.ID)...),
 			Reason: fmt.Sprintf("formal share of money paying %s from outside the community side %s%% (%s of %s GBP; threshold %s%%)",
-				who, share.Shift(2).StringFixed(1), r.formal.StringFixed(2), r.total.StringFixed(2), min.Shift(2))})
+				who, share.Shift(2).StringFixed(1), formal.StringFixed(2), total.StringFixed(2), min.Shift(2))})
 	}
 
 	cover := p.rubric.Thresholds.CostCoverage
@@ -271,4 +273,11 @@ func (res Result) writeParties(b *strings.Builder) {
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", strings.ReplaceAll(pl.Name, "|", "\\|"), pl.Sector,
 			nameOf(pl.Level), nameOf(pl.Ceiling), nameOf(pl.Practice), strings.Join(quote(pl.Blocking), ", "))
 	}
+}
+
+// decimalOf returns a total's value. The ledger keeps every balance, and
+// so every part of one, within range.
+func decimalOf(s exact.Sum) decimal.Decimal {
+	a, _ := s.Amount()
+	return a.Decimal()
 }

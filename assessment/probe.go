@@ -66,13 +66,18 @@ type Pass struct {
 	parties    map[coprod.PartyID]coprod.Party
 	activities []governance.Activity // live at at
 	links      []holding             // live, unbroken, held at at
+	// communityLinks are the links held by community-side parties, by
+	// scope (communityOverlapping).
+	communityLinks []holding
 
 	metrics  ledger.Metrics
 	money    bool   // metrics available
 	moneyWhy string // why not, when not
+	sumErr   error  // the first money sum the scan could not keep
 	informal []uuid.UUID
 	// groups are the discretionary payments grouped for next steps.
-	groups map[groupKey]*informalGroup
+	groups   map[groupKey]*informalGroup
+	interned map[string]int32 // scopes and joined IDs in group keys
 
 	// received is the money each community-side party received from
 	// outside the community side, as known at At (money.go).

@@ -295,10 +295,8 @@ func probeCoAuthority(co governance.Co) func(*Pass) Finding {
 			if !a.In(co) {
 				continue
 			}
-			for _, h := range p.links {
-				if p.community(h.holder) && h.scope.Overlaps(a.Scope) {
-					links, holders, acts = append(links, h.id), append(holders, h.holder), append(acts, a.ID)
-				}
+			for _, h := range p.communityOverlapping(a.Scope) {
+				links, holders, acts = append(links, h.id), append(holders, h.holder), append(acts, a.ID)
 			}
 		}
 		if len(links) == 0 {
@@ -496,4 +494,40 @@ func probeMoneyKeyPerson(p *Pass) Finding {
 	}
 	return Finding{Outcome: yes(r.GreaterThan(max)), Reason: fmt.Sprintf("%s decided %s of statutory money (threshold %s%%)",
 		p.names([]uuid.UUID{kp.Party}), kp.Share, max.Shift(2)), Records: []uuid.UUID{kp.Party}}
+}
+
+// communityOverlapping returns the live holdings of community-side
+// parties whose scope overlaps s (one covers the other), from an index
+// sorted by scope and built on first use: the scopes covering s are
+// looked up one by one, and those inside s are one run of the index,
+// since every scope beginning "s/" sorts together.
+func (p *Pass) communityOverlapping(s coprod.Scope) []holding {
+	if s == "" {
+		return nil // the zero scope overlaps nothing
+	}
+	if p.communityLinks == nil {
+		p.communityLinks = []holding{}
+		for _, h := range p.links {
+			if p.community(h.holder) && h.scope != "" {
+				p.communityLinks = append(p.communityLinks, h)
+			}
+		}
+		slices.SortStableFunc(p.communityLinks, func(a, b holding) int { return strings.Compare(string(a.scope), string(b.scope)) })
+	}
+	idx := p.communityLinks
+	from := func(prefix string) int {
+		i, _ := slices.BinarySearchFunc(idx, prefix, func(h holding, t string) int { return strings.Compare(string(h.scope), t) })
+		return i
+	}
+	var out []holding
+	for sc, ok := s, true; ok; sc, ok = sc.Parent() {
+		for i := from(string(sc)); i < len(idx) && idx[i].scope == sc; i++ {
+			out = append(out, idx[i])
+		}
+	}
+	inside := string(s) + "/"
+	for i := from(inside); i < len(idx) && strings.HasPrefix(string(idx[i].scope), inside); i++ {
+		out = append(out, idx[i])
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/coprod/coprod"
+	"github.com/coprod/coprod/internal/exact"
 	"github.com/google/uuid"
 )
 
@@ -92,7 +93,7 @@ func (l *Ledger) permission(tx *Transaction, prior *coprod.Prior) (p coprod.Perm
 func (l *Ledger) owners(ps []Posting) (payers, beneficiaries []coprod.PartyID, unknown uuid.UUID) {
 	type net struct {
 		owner coprod.PartyID
-		sum   running
+		sum   exact.Sum
 	}
 	var buf [8]net
 	nets := buf[:0]
@@ -112,15 +113,15 @@ func (l *Ledger) owners(ps []Posting) (payers, beneficiaries []coprod.PartyID, u
 			i++
 		}
 		if i == len(nets) {
-			nets = append(nets, net{owner: acc.Owner, sum: newRunning(p.Amount.Unit())})
+			nets = append(nets, net{owner: acc.Owner, sum: exact.New(p.Amount.Unit())})
 		}
-		if nets[i].sum.add(p.Amount) != nil {
+		if nets[i].sum.Add(p.Amount) != nil {
 			// Beyond range: count the owner as gaining, the cautious answer.
-			nets[i].sum = running{unit: p.Amount.Unit(), small: 1}
+			nets[i].sum = exact.Minor(p.Amount.Unit(), 1)
 		}
 	}
 	for _, n := range nets {
-		if n.sum.sign() > 0 {
+		if n.sum.Sign() > 0 {
 			beneficiaries = append(beneficiaries, n.owner)
 		}
 	}
@@ -167,7 +168,7 @@ func keyOf(pl *coprod.ProofLink) capKey {
 // link's cumulative limit in one period.
 type capTotal struct {
 	limit coprod.Amount
-	spent running
+	spent exact.Sum
 }
 
 // capChange is one total's value after a record, computed before the
@@ -175,7 +176,7 @@ type capTotal struct {
 type capChange struct {
 	key    capKey
 	limit  coprod.Amount
-	after  running
+	after  exact.Sum
 	raised bool // the record adds to this total
 }
 
@@ -222,7 +223,7 @@ func (l *Ledger) capChanges(dst []capChange, kind string, id uuid.UUID, tx *Tran
 		if !c.raised {
 			continue
 		}
-		after, err := c.after.amount()
+		after, err := c.after.Amount()
 		if err != nil {
 			return nil, refuse(kind, id, ErrOverCumulative, "total out of range against link %s", c.key.link)
 		}
@@ -260,7 +261,7 @@ func (l *Ledger) addCaps(dst []capChange, kind string, id uuid.UUID, proof *copr
 			j++
 		}
 		if j == len(dst) {
-			c := capChange{key: k, limit: pl.Limit, after: newRunning(amount.Unit())}
+			c := capChange{key: k, limit: pl.Limit, after: exact.New(amount.Unit())}
 			if t := l.caps[k]; t != nil {
 				c.after = t.spent
 			}
@@ -270,7 +271,7 @@ func (l *Ledger) addCaps(dst []capChange, kind string, id uuid.UUID, proof *copr
 		if back {
 			delta = amount.Neg()
 		}
-		if err := dst[j].after.add(delta); err != nil {
+		if err := dst[j].after.Add(delta); err != nil {
 			return nil, refuse(kind, id, ErrOverCumulative, "total out of range against link %s", pl.ID)
 		}
 		if !back {
@@ -304,7 +305,7 @@ func (l *Ledger) Spent(link uuid.UUID, period coprod.Window) (coprod.Amount, err
 	k := keyOf(&coprod.ProofLink{ID: link, Period: period})
 	l.mu.RLock()
 	t := l.caps[k]
-	var total running
+	var total exact.Sum
 	if t != nil {
 		total = t.spent
 	}
@@ -312,7 +313,7 @@ func (l *Ledger) Spent(link uuid.UUID, period coprod.Window) (coprod.Amount, err
 	if t == nil {
 		return coprod.Zero(coprod.GBP), nil
 	}
-	return total.amount()
+	return total.Amount()
 }
 
 // noteRecorded advances the latest recorded time. The caller holds the

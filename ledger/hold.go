@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/coprod/coprod"
+	"github.com/coprod/coprod/internal/exact"
 	"github.com/google/uuid"
 )
 
@@ -417,7 +418,7 @@ func (l *Ledger) resolve(s *holdState, r HoldResolution, journal, legacy bool) (
 	if r.Resolution == Expired && (s.hold.Expires.IsZero() || r.At.Before(s.hold.Expires)) {
 		return Receipt{}, refuse("hold", s.hold.ID, ErrHoldNotExpired, "expires %s", s.hold.Expires.Format(time.RFC3339))
 	}
-	var balances []running
+	var balances []exact.Sum
 	effective := time.Time{}
 	tx := r.Transaction
 	if tx != nil {
@@ -434,7 +435,7 @@ func (l *Ledger) resolve(s *holdState, r HoldResolution, journal, legacy bool) (
 			return Receipt{}, refuse("transaction", tx.ID, ErrIdempotencyConflict, "id already recorded")
 		}
 		effective = tx.Effective
-		var buf [8]running
+		var buf [8]exact.Sum
 		var err error
 		if balances, err = l.validate(tx, buf[:0]); err != nil {
 			return Receipt{}, err

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/coprod/coprod"
@@ -152,6 +153,27 @@ func (l Labour) Value() (LabourValue, error) {
 // times multiplies hours by an hourly rate, rounding half away from zero
 // to the rate's scale.
 func times(hours, rate coprod.Amount) (coprod.Amount, error) {
+	// In minor units: h/10^hs hours at r/10^rs a hour is h·r/10^hs minor
+	// units of the rate. Exact in int64 while both are below 10^9.
+	h, hok := hours.Minor()
+	r, rok := rate.Minor()
+	if hs := hours.Unit().Scale(); hok && rok && hs >= 0 && hs <= 9 && abs64(h) < 1e9 && abs64(r) < 1e9 {
+		div := int64(math.Pow10(int(hs)))
+		p := h * r
+		q, rem := p/div, p%div
+		if 2*abs64(rem) >= div { // half away from zero
+			if p < 0 {
+				q--
+			} else {
+				q++
+			}
+		}
+		a, err := coprod.FromMinor(q, rate.Unit())
+		if err != nil {
+			return coprod.Amount{}, fmt.Errorf("%w: %w", ErrInvalidLabour, err)
+		}
+		return a, nil
+	}
 	p := hours.Decimal().Mul(rate.Decimal()).Round(rate.Unit().Scale())
 	a, err := coprod.NewAmount(p, rate.Unit())
 	if err != nil {
@@ -195,4 +217,11 @@ func LabourTransaction(id, giver, receiver uuid.UUID, labour Labour, effective, 
 		ID: id, Kind: kind, Postings: labour.Postings(giver, receiver),
 		Effective: effective, Recorded: recorded, Formality: Formality{DecidedBy: decidedBy}, Labour: &labour,
 	}, nil
+}
+
+func abs64(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/coprod/coprod"
+	"github.com/coprod/coprod/internal/exact"
 	"github.com/google/uuid"
 )
 
@@ -129,7 +130,7 @@ type Ledger struct {
 
 type account struct {
 	Account
-	balance running
+	balance exact.Sum
 	// entries are the transactions that post to the account, in the order
 	// recorded. A slice of pointers keeps appends cheap; the postings stay
 	// in the transactions.
@@ -139,15 +140,25 @@ type account struct {
 type entry struct {
 	tx  *Transaction // owned by the ledger: never handed out, only copies
 	seq int
+	// accts are the accounts of tx.Postings, in order, resolved once when
+	// the entry is applied so that scans need no lookup per posting.
+	accts []*account
+	// rev is the reversal of tx, once one is recorded.
+	rev *entry
 }
 
-// newEntry keeps a transaction and its entry in one allocation.
+// newEntry keeps a transaction and its entry in one allocation, with
+// room for the accounts of two postings, the common case.
 func newEntry(tx Transaction) *entry {
 	box := &struct {
 		entry
-		tx Transaction
+		tx    Transaction
+		accts [2]*account
 	}{tx: tx}
 	box.entry.tx = &box.tx
+	if len(tx.Postings) <= len(box.accts) {
+		box.entry.accts = box.accts[:0:len(tx.Postings)]
+	}
 	return &box.entry
 }
 
@@ -184,7 +195,7 @@ func (l *Ledger) open(a Account, journal bool) error {
 	if err := l.commit(recAccount, a, journal); err != nil {
 		return journalRefusal("account", a.ID, err)
 	}
-	acc := &account{Account: a, balance: newRunning(a.Unit)}
+	acc := &account{Account: a, balance: exact.New(a.Unit)}
 	l.accounts[a.ID] = acc
 	l.accountOrder = append(l.accountOrder, acc)
 	return nil
@@ -283,7 +294,7 @@ func (l *Ledger) record(e *entry, journal bool) (Receipt, error) {
 	if err := l.checkTimes("transaction", tx.ID, tx.Recorded, tx.Effective); err != nil {
 		return Receipt{}, err
 	}
-	var buf [8]running
+	var buf [8]exact.Sum
 	balances, err := l.validate(tx, buf[:0])
 	if err != nil {
 		return Receipt{}, err
@@ -308,8 +319,8 @@ func (l *Ledger) record(e *entry, journal bool) (Receipt, error) {
 
 // validate checks postings against accounts and returns each posting's
 // account balance after the transaction, so that apply cannot fail.
-func (l *Ledger) validate(tx *Transaction, balances []running) ([]running, error) {
-	reject := func(sentinel error, format string, args ...any) ([]running, error) {
+func (l *Ledger) validate(tx *Transaction, balances []exact.Sum) ([]exact.Sum, error) {
+	reject := func(sentinel error, format string, args ...any) ([]exact.Sum, error) {
 		return nil, refuse("transaction", tx.ID, sentinel, format, args...)
 	}
 	if tx.Reverses != uuid.Nil {
@@ -360,7 +371,7 @@ func (l *Ledger) validate(tx *Transaction, balances []running) ([]running, error
 				break
 			}
 		}
-		if err := prev.add(p.Amount); err != nil {
+		if err := prev.Add(p.Amount); err != nil {
 			e := refuse("transaction", tx.ID, ErrInvalidTransaction, "posting %d: balance of %s", i, acc.ID)
 			e.Cause = err
 			return nil, e
@@ -416,28 +427,28 @@ func labourUnit(k Kind) coprod.Unit {
 // balanced checks that postings sum to zero in every unit. Every posting
 // has been checked to be in a defined unit, of which there are few.
 func balanced(ps []Posting) error {
-	var sums [4]running
+	var sums [4]exact.Sum
 	n := 0
 	for _, p := range ps {
 		i := 0
-		for i < n && sums[i].unit != p.Amount.Unit() {
+		for i < n && sums[i].Unit() != p.Amount.Unit() {
 			i++
 		}
 		if i == n {
 			if n == len(sums) {
 				return fmt.Errorf("more than %d units in one transaction", len(sums))
 			}
-			sums[n] = newRunning(p.Amount.Unit())
+			sums[n] = exact.New(p.Amount.Unit())
 			n++
 		}
-		if err := sums[i].add(p.Amount); err != nil {
+		if err := sums[i].Add(p.Amount); err != nil {
 			return err
 		}
 	}
 	for i := range n {
-		if !sums[i].isZero() {
-			sum, _ := sums[i].amount()
-			return fmt.Errorf("postings in %s sum to %s", sums[i].unit, sum)
+		if !sums[i].IsZero() {
+			sum, _ := sums[i].Amount()
+			return fmt.Errorf("postings in %s sum to %s", sums[i].Unit(), sum)
 		}
 	}
 	return nil
@@ -469,20 +480,23 @@ func positive(ps []Posting, u coprod.Unit) (coprod.Amount, error) {
 	return sum, nil
 }
 
-func (l *Ledger) apply(e *entry, balances []running) {
+func (l *Ledger) apply(e *entry, balances []exact.Sum) {
 	tx := e.tx
 	e.seq = l.seq
 	l.txs[tx.ID] = e
 	l.txOrder = append(l.txOrder, e)
+	e.accts = e.accts[:0]
 	for i, p := range tx.Postings {
 		acc := l.accounts[p.Account]
 		acc.balance = balances[i]
+		e.accts = append(e.accts, acc)
 		if n := len(acc.entries); n == 0 || acc.entries[n-1] != e {
 			acc.entries = append(acc.entries, e)
 		}
 	}
 	if tx.Reverses != uuid.Nil {
 		l.reversedBy[tx.Reverses] = tx.ID
+		l.txs[tx.Reverses].rev = e
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/coprod/coprod"
+	"github.com/coprod/coprod/internal/exact"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 )
@@ -298,13 +299,13 @@ func (l *Ledger) metricsParties(period coprod.Window, txs []*entry, asOf view) [
 			continue
 		}
 		if tx.Labour != nil {
-			if provider, ok := l.labourProvider(tx); ok {
+			if provider, ok := labourProvider(e); ok {
 				add(provider)
 			}
 			continue
 		}
-		for _, p := range tx.Postings {
-			add(l.accounts[p.Account].Owner)
+		for _, acc := range e.accts {
+			add(acc.Owner)
 		}
 		add(tx.Formality.DecidedBy)
 	}
@@ -314,8 +315,8 @@ func (l *Ledger) metricsParties(period coprod.Window, txs []*entry, asOf view) [
 // totaller turns running totals into amounts, keeping the first error.
 type totaller struct{ err error }
 
-func (t *totaller) of(r running) coprod.Amount {
-	a, err := r.amount()
+func (t *totaller) of(r exact.Sum) coprod.Amount {
+	a, err := r.Amount()
 	if err != nil && t.err == nil {
 		t.err = err
 	}
@@ -324,24 +325,24 @@ func (t *totaller) of(r running) coprod.Amount {
 
 // labourSums accumulates one LabourTotals.
 type labourSums struct {
-	hours, credits, low, central, high running
+	hours, credits, low, central, high exact.Sum
 }
 
 func newLabourSums() labourSums {
-	gbp := newRunning(coprod.GBP)
-	return labourSums{hours: newRunning(coprod.Hours), credits: newRunning(coprod.Credits), low: gbp, central: gbp, high: gbp}
+	gbp := exact.New(coprod.GBP)
+	return labourSums{hours: exact.New(coprod.Hours), credits: exact.New(coprod.Credits), low: gbp, central: gbp, high: gbp}
 }
 
 // add adds the parts of v that are set.
 func (t *labourSums) add(v LabourValue) error {
 	for _, x := range [...]struct {
-		dst *running
+		dst *exact.Sum
 		v   coprod.Amount
 	}{{&t.hours, v.Hours}, {&t.credits, v.Credits}, {&t.low, v.Low}, {&t.central, v.Central}, {&t.high, v.High}} {
 		if !x.v.IsSet() {
 			continue
 		}
-		if err := x.dst.addAmount(x.v); err != nil {
+		if err := x.dst.AddAmount(x.v); err != nil {
 			return err
 		}
 	}
@@ -353,12 +354,12 @@ func (t *labourSums) totals(tt *totaller) LabourTotals {
 }
 
 // bySourceSums accumulates one MoneyBySource, indexed by source.
-type bySourceSums [fromOther + 1]running
+type bySourceSums [fromOther + 1]exact.Sum
 
 func newBySourceSums() bySourceSums {
 	var b bySourceSums
 	for i := range b {
-		b[i] = newRunning(coprod.GBP)
+		b[i] = exact.New(coprod.GBP)
 	}
 	return b
 }
@@ -370,12 +371,12 @@ func (b *bySourceSums) totals(t *totaller) MoneyBySource {
 
 // coverageSums accumulates one CostCoverage.
 type coverageSums struct {
-	paid, independent, costs running
+	paid, independent, costs exact.Sum
 	labour                   labourSums
 }
 
 func newCoverageSums() coverageSums {
-	z := newRunning(coprod.GBP)
+	z := exact.New(coprod.GBP)
 	return coverageSums{paid: z, independent: z, costs: z, labour: newLabourSums()}
 }
 
@@ -410,7 +411,7 @@ type partySums struct {
 }
 
 type scopeSums struct {
-	moved    running
+	moved    exact.Sum
 	bySource bySourceSums
 	cover    coverageSums
 }
@@ -424,10 +425,10 @@ type deciders struct {
 
 type decided struct {
 	who coprod.PartyID
-	sum running
+	sum exact.Sum
 }
 
-func (d *deciders) add(who coprod.PartyID, v running) error {
+func (d *deciders) add(who coprod.PartyID, v exact.Sum) error {
 	i, seen := d.index[who]
 	if !seen {
 		if d.index == nil {
@@ -435,9 +436,9 @@ func (d *deciders) add(who coprod.PartyID, v running) error {
 		}
 		i = len(d.sums)
 		d.index[who] = i
-		d.sums = append(d.sums, decided{who: who, sum: newRunning(coprod.GBP)})
+		d.sums = append(d.sums, decided{who: who, sum: exact.New(coprod.GBP)})
 	}
-	return d.sums[i].sum.addRunning(v)
+	return d.sums[i].sum.AddSum(v)
 }
 
 // largest is the individual who decided most of whole; ties go to
@@ -445,7 +446,7 @@ func (d *deciders) add(who coprod.PartyID, v running) error {
 func (d *deciders) largest(whole coprod.Amount) (KeyPerson, error) {
 	k := KeyPerson{Share: Share{Part: coprod.Zero(coprod.GBP), Whole: whole}}
 	for _, s := range d.sums {
-		sum, err := s.sum.amount()
+		sum, err := s.sum.Amount()
 		if err != nil {
 			return KeyPerson{}, err
 		}
@@ -473,11 +474,11 @@ func (l *Ledger) multiYearCaptures() map[uuid.UUID]bool {
 }
 
 // metricsSums are the running totals Metrics is made of. Money is summed
-// in int64 pence while it fits and in exact decimals beyond (running),
+// in int64 pence while it fits and in exact decimals beyond (exact.Sum),
 // and turned into amounts once, at the end, so that the pass over the
 // transactions allocates nothing per transaction.
 type metricsSums struct {
-	moved, paidOut, toCommunity, toGrassroots, formal, formalToCommunity, core, multiYear, inKind running
+	moved, paidOut, toCommunity, toGrassroots, formal, formalToCommunity, core, multiYear, inKind exact.Sum
 	bySource                                                                                      bySourceSums
 	cover                                                                                         coverageSums
 	everyone, statutory                                                                           deciders
@@ -502,7 +503,7 @@ func (s *metricsSums) party(p coprod.PartyID, sector coprod.Sector) *partySums {
 // answering from the classifications made beforehand. The caller holds
 // the read lock.
 func (l *Ledger) metrics(period coprod.Window, txs []*entry, asOf view, classify Classifier) (Metrics, error) {
-	z := newRunning(coprod.GBP)
+	z := exact.New(coprod.GBP)
 	s := &metricsSums{moved: z, paidOut: z, toCommunity: z, toGrassroots: z, formal: z, formalToCommunity: z, core: z, multiYear: z, inKind: z,
 		bySource: newBySourceSums(), cover: newCoverageSums(), parties: map[coprod.PartyID]*partySums{},
 		scopes: map[coprod.Scope]*scopeSums{}, multiYearIDs: l.multiYearCaptures()}
@@ -510,7 +511,7 @@ func (l *Ledger) metrics(period coprod.Window, txs []*entry, asOf view, classify
 		if !period.Contains(e.tx.Effective) || !l.countedIn(e, asOf) {
 			continue
 		}
-		if err := l.metricsOf(e.tx, s, classify); err != nil {
+		if err := l.metricsOf(e, s, classify); err != nil {
 			return Metrics{}, err
 		}
 	}
@@ -566,18 +567,19 @@ func (l *Ledger) metrics(period coprod.Window, txs []*entry, asOf view, classify
 
 // metricsOf adds one counted transaction to s. The caller holds the read
 // lock.
-func (l *Ledger) metricsOf(tx *Transaction, s *metricsSums, classify Classifier) error {
+func (l *Ledger) metricsOf(e *entry, s *metricsSums, classify Classifier) error {
+	tx := e.tx
 	s.inScope = s.inScope[:0]
 	for sc, ok := tx.Formality.Scope, tx.Formality.Scope != ""; ok; sc, ok = sc.Parent() {
 		ss := s.scopes[sc]
 		if ss == nil {
-			ss = &scopeSums{moved: newRunning(coprod.GBP), bySource: newBySourceSums(), cover: newCoverageSums()}
+			ss = &scopeSums{moved: exact.New(coprod.GBP), bySource: newBySourceSums(), cover: newCoverageSums()}
 			s.scopes[sc] = ss
 		}
 		s.inScope = append(s.inScope, ss)
 	}
 	if tx.Labour != nil {
-		provider, ok := l.labourProvider(tx)
+		provider, ok := labourProvider(e)
 		if !ok {
 			return nil
 		}
@@ -605,17 +607,17 @@ func (l *Ledger) metricsOf(tx *Transaction, s *metricsSums, classify Classifier)
 		return nil
 	}
 	var err error
-	add := func(dst *running, v running) {
+	add := func(dst *exact.Sum, v exact.Sum) {
 		if err == nil {
-			err = dst.addRunning(v)
+			err = dst.AddSum(v)
 		}
 	}
-	for _, p := range tx.Postings {
+	for i, p := range tx.Postings {
 		if p.Amount.Sign() <= 0 || p.Amount.Unit() != coprod.GBP {
 			continue
 		}
-		acc := l.accounts[p.Account]
-		v := runningOf(p.Amount)
+		acc := e.accts[i]
+		v := exact.Of(p.Amount)
 		if tx.Kind == InKind {
 			add(&s.inKind, v)
 			continue
@@ -628,8 +630,8 @@ func (l *Ledger) metricsOf(tx *Transaction, s *metricsSums, classify Classifier)
 			}
 		}
 	}
-	terr := l.transfers(tx, func(t transfer) error {
-		if t.amount.unit != coprod.GBP {
+	terr := l.transfers(e, func(t transfer) error {
+		if t.amount.Unit() != coprod.GBP {
 			return nil
 		}
 		amt := t.amount
@@ -701,10 +703,10 @@ func (l *Ledger) metricsOf(tx *Transaction, s *metricsSums, classify Classifier)
 
 // labourProvider is the owner of the memorandum account credited with the
 // hours given: the party who gave the time.
-func (l *Ledger) labourProvider(tx *Transaction) (coprod.PartyID, bool) {
-	for _, p := range tx.Postings {
+func labourProvider(e *entry) (coprod.PartyID, bool) {
+	for i, p := range e.tx.Postings {
 		if p.Amount.Sign() < 0 {
-			return l.accounts[p.Account].Owner, true
+			return e.accts[i].Owner, true
 		}
 	}
 	return coprod.PartyID{}, false

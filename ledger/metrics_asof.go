@@ -47,6 +47,5 @@ func (l *Ledger) countedIn(e *entry, v view) bool {
 	if e.tx.Kind == Reversal || !v.sees(e) {
 		return false
 	}
-	by, reversed := l.reversedBy[e.tx.ID]
-	return !reversed || !v.sees(l.txs[by])
+	return e.rev == nil || !v.sees(e.rev)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/coprod/coprod"
+	"github.com/coprod/coprod/internal/exact"
 	"github.com/google/uuid"
 )
 
@@ -85,7 +86,7 @@ func (l *Ledger) Balance(account uuid.UUID) (coprod.Amount, error) {
 	if !ok {
 		return coprod.Amount{}, refuse("account", account, ErrUnknownAccount, "no account %s", account)
 	}
-	return a.balance.amount()
+	return a.balance.Amount()
 }
 
 // BalanceAt returns an account's balance as of effective time at: every
@@ -151,7 +152,7 @@ type Flow struct {
 // transfer is one owner-to-owner movement inside one transaction.
 type transfer struct {
 	from, to coprod.PartyID
-	amount   running
+	amount   exact.Sum
 	tx       *Transaction
 }
 
@@ -160,36 +161,37 @@ type transfer struct {
 // positive) in order of first appearance. Moves between one owner's own
 // accounts cancel out. It allocates nothing while the amounts fit in
 // int64 minor units and the transaction names at most eight owners.
-func (l *Ledger) transfers(tx *Transaction, yield func(transfer) error) error {
+func (l *Ledger) transfers(e *entry, yield func(transfer) error) error {
+	tx := e.tx
 	if bookFor(tx.Kind) != financialBook {
 		return nil
 	}
 	type net struct {
 		owner coprod.PartyID
-		v     running
+		v     exact.Sum
 	}
 	var buf [8]net
 	nets := buf[:0]
-	for _, p := range tx.Postings {
-		owner, unit := l.accounts[p.Account].Owner, p.Amount.Unit()
+	for i, p := range tx.Postings {
+		owner, unit := e.accts[i].Owner, p.Amount.Unit()
 		i := 0
-		for i < len(nets) && (nets[i].owner != owner || nets[i].v.unit != unit) {
+		for i < len(nets) && (nets[i].owner != owner || nets[i].v.Unit() != unit) {
 			i++
 		}
 		if i == len(nets) {
-			nets = append(nets, net{owner: owner, v: newRunning(unit)})
+			nets = append(nets, net{owner: owner, v: exact.New(unit)})
 		}
-		if err := nets[i].v.add(p.Amount); err != nil {
+		if err := nets[i].v.Add(p.Amount); err != nil {
 			return err
 		}
 	}
 	for pi := range nets {
 		for qi := range nets {
 			payer, payee := &nets[pi], &nets[qi]
-			if payer.v.unit != payee.v.unit || payer.v.sign() >= 0 || payee.v.sign() <= 0 {
+			if payer.v.Unit() != payee.v.Unit() || payer.v.Sign() >= 0 || payee.v.Sign() <= 0 {
 				continue
 			}
-			amt, err := payer.v.settle(&payee.v) // moves min(-payer, payee)
+			amt, err := payer.v.Settle(&payee.v) // moves min(-payer, payee)
 			if err != nil {
 				return err
 			}
@@ -219,8 +221,8 @@ func (l *Ledger) Flows(period coprod.Window) ([]Flow, error) {
 		if !period.Contains(e.tx.Effective) || !l.counted(e) {
 			continue
 		}
-		err := l.transfers(e.tx, func(t transfer) error {
-			amount, err := t.amount.amount()
+		err := l.transfers(e, func(t transfer) error {
+			amount, err := t.amount.Amount()
 			if err != nil {
 				return err
 			}
