@@ -15,8 +15,10 @@ import (
 const ComparisonSchema = "coprod.assessment.comparison/v1"
 
 // ErrRubricMismatch is returned (inside a *RubricMismatchError) by
-// Compare for two results made with rubrics whose fingerprints differ:
-// their levels and blockers do not measure the same thing.
+// Compare for two results made with rubrics whose fingerprints differ,
+// and (inside a *MixedRubricsError) by Summarize for a result not made
+// with the rubric summarised on: their levels and blockers do not measure
+// the same thing.
 var ErrRubricMismatch = coprod.NewError("RUBRIC_MISMATCH", "assessment: results of different rubrics")
 
 // RubricMismatchError says which rubrics two compared results were made

@@ -14,7 +14,8 @@ import (
 // that is not a result this package writes: another schema version, an
 // undefined unit, outcome, status, aspect or scale, a level off its
 // ladder's scale, or a level that is not the lower of the ceiling and
-// the practice.
+// the practice. Summarize returns it for a result whose readings do not
+// fit the rubric it summarises on.
 var ErrInvalidResult = coprod.NewError("INVALID_RESULT", "assessment: invalid result")
 
 // MaxDocumentLen bounds the JSON document Rubric.UnmarshalJSON and

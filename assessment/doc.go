@@ -71,6 +71,18 @@
 // blockers lifted and appeared, probes that changed. Results of different
 // rubrics are refused (ErrRubricMismatch) unless the caller allows it.
 //
+// # Many partnerships
+//
+// A national programme or a funder holds many partnerships' results.
+// Summarize merges results made with one rubric into a Summary of
+// distributions: for each framework, how many partnerships stand on each
+// rung (every rung listed) and the median rung; the same for the ceiling
+// and the practice; the partnerships locked each way round; the scales
+// reached; and how often each criterion blocks or is inconclusive. Rungs
+// are ordinal, so a summary never averages them: its median is the lower
+// median, a rung. Results of another rubric are refused
+// (ErrRubricMismatch), not grouped: the caller groups by Result.Rubric.
+//
 // # Invariants
 //
 // A rung is reached only when every criterion at and below it holds. A
@@ -125,7 +137,8 @@
 //
 // Assess has no clock, no I/O, no goroutines and no global mutable state;
 // it reads the register and ledger through their own concurrency-safe
-// methods and copies. Frameworks, rubrics and probe lists are returned as
+// methods and copies. Compare and Summarize only read the results they
+// are given. Frameworks, rubrics and probe lists are returned as
 // fresh copies on every call. Results are values.
 //
 // # Errors
@@ -134,6 +147,9 @@
 // ErrUnknownProbe) or an input it cannot read (ErrInvalidInput, wrapped
 // together with ErrInvalidEvidence, ErrUnknownCriterion,
 // ErrInvalidInstrument or ErrInvalidResponse when the evidence or the
-// questionnaires are at fault). Branch with errors.Is; coprod.CodeOf gives each sentinel's stable code. What the
-// records cannot answer is a finding, not an error.
+// questionnaires are at fault). Compare and Summarize refuse results of
+// another rubric (ErrRubricMismatch); Summarize refuses a result that does
+// not fit its rubric (ErrInvalidResult). Branch with errors.Is;
+// coprod.CodeOf gives each sentinel's stable code. What the records cannot
+// answer is a finding, not an error.
 package assessment
