@@ -96,6 +96,10 @@ type CriterionCount struct {
 type Summary struct {
 	Schema string    `json:"schema"`
 	Rubric RubricRef `json:"rubric"`
+	// Unit is what every result assessed (professional, service or
+	// organisation): results of different units are not merged. Empty
+	// when there are no results.
+	Unit Unit `json:"unit,omitempty"`
 	// Partnerships is the number of results summarised.
 	Partnerships int `json:"partnerships"`
 	// Earliest and Latest are the earliest and latest times the results'
@@ -175,6 +179,14 @@ func Summarize(r Rubric, results []Result) (Summary, error) {
 		}
 		if res.Schema != Schema {
 			return Summary{}, unfit(k, "schema %q, not %q", res.Schema, Schema)
+		}
+		if k == 0 {
+			s.Unit = res.Unit
+		}
+		if res.Unit != s.Unit {
+			// A service's level and an organisation's answer different
+			// questions: counting them together would mix the two.
+			return Summary{}, unfit(k, "unit %q, where the first result's is %q", res.Unit, s.Unit)
 		}
 		if len(res.Frameworks) != len(fws) {
 			return Summary{}, unfit(k, "%d frameworks, not %d", len(res.Frameworks), len(fws))
@@ -330,6 +342,7 @@ func (s Summary) Markdown() string {
 	w("# Coproduction across %d partnerships\n\n", s.Partnerships)
 	w("- Rubric: %s, version %s (fingerprint `%s`)\n", s.Rubric.Name, s.Rubric.Version, short(s.Rubric.Fingerprint))
 	if s.Partnerships > 0 {
+		w("- Unit assessed: %s\n", s.Unit)
 		w("- Records as known from %s to %s\n", s.Earliest.Format(time.RFC3339), s.Latest.Format(time.RFC3339))
 	}
 	if len(s.Frameworks) == 0 { // the zero Summary

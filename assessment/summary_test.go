@@ -362,6 +362,8 @@ func TestSummarizeRefuses(t *testing.T) {
 			assessment.ErrInvalidResult, "INVALID_RESULT"},
 		{"a criterion blocking twice", r, []assessment.Result{edit(func(res *assessment.Result) { res.Blockers = append(res.Blockers, res.Blockers[0]) })},
 			assessment.ErrInvalidResult, "INVALID_RESULT"},
+		{"another unit", r, []assessment.Result{base, edit(func(res *assessment.Result) { res.Unit = assessment.UnitService })},
+			assessment.ErrInvalidResult, "INVALID_RESULT"},
 		{"a criterion blocking and inconclusive", r, []assessment.Result{edit(func(res *assessment.Result) { res.Inconclusive = res.Blockers[:1] })},
 			assessment.ErrInvalidResult, "INVALID_RESULT"},
 	}
