@@ -116,6 +116,12 @@ type Ledger struct {
 	closedThrough time.Time
 	closings      []Closing
 
+	// scopes are the scopes records were made in, each numbered once with
+	// every scope above it, so that a scan sums by scope without hashing
+	// a path per record.
+	scopeIDs map[coprod.Scope]int32
+	scopes   []scopeNode
+
 	// caps are the running totals against cumulative limits, per link and
 	// period, open holds included.
 	caps map[capKey]*capTotal
@@ -130,6 +136,7 @@ type Ledger struct {
 
 type account struct {
 	Account
+	ord     int32 // the account's place in accountOrder
 	balance exact.Sum
 	// entries are the transactions that post to the account, in the order
 	// recorded. A slice of pointers keeps appends cheap; the postings stay
@@ -145,6 +152,8 @@ type entry struct {
 	accts []*account
 	// rev is the reversal of tx, once one is recorded.
 	rev *entry
+	// scope is tx's scope by its number in the ledger's scopes, or -1.
+	scope int32
 }
 
 // newEntry keeps a transaction and its entry in one allocation, with
@@ -171,6 +180,7 @@ func New(opts Options) *Ledger {
 		reversedBy: make(map[uuid.UUID]uuid.UUID),
 		holds:      make(map[uuid.UUID]*holdState),
 		caps:       make(map[capKey]*capTotal),
+		scopeIDs:   make(map[coprod.Scope]int32),
 	}
 }
 
@@ -195,7 +205,7 @@ func (l *Ledger) open(a Account, journal bool) error {
 	if err := l.commit(recAccount, a, journal); err != nil {
 		return journalRefusal("account", a.ID, err)
 	}
-	acc := &account{Account: a, balance: exact.New(a.Unit)}
+	acc := &account{Account: a, ord: int32(len(l.accountOrder)), balance: exact.New(a.Unit)}
 	l.accounts[a.ID] = acc
 	l.accountOrder = append(l.accountOrder, acc)
 	return nil
@@ -485,6 +495,10 @@ func (l *Ledger) apply(e *entry, balances []exact.Sum) {
 	e.seq = l.seq
 	l.txs[tx.ID] = e
 	l.txOrder = append(l.txOrder, e)
+	e.scope = l.internScope(tx.Formality.Scope)
+	if e.scope >= 0 {
+		tx.Formality.Scope = l.scopes[e.scope].scope // one copy of each path
+	}
 	e.accts = e.accts[:0]
 	for i, p := range tx.Postings {
 		acc := l.accounts[p.Account]
@@ -498,6 +512,33 @@ func (l *Ledger) apply(e *entry, balances []exact.Sum) {
 		l.reversedBy[tx.Reverses] = tx.ID
 		l.txs[tx.Reverses].rev = e
 	}
+}
+
+// scopeNode is one numbered scope: its path and the number of the scope
+// above it, or -1.
+type scopeNode struct {
+	scope  coprod.Scope
+	parent int32
+}
+
+// internScope returns the number of scope s, numbering it and every
+// scope above it on first sight; -1 for no scope. The caller holds the
+// write lock.
+func (l *Ledger) internScope(s coprod.Scope) int32 {
+	if s == "" {
+		return -1
+	}
+	if id, ok := l.scopeIDs[s]; ok {
+		return id
+	}
+	parent := int32(-1)
+	if p, ok := s.Parent(); ok {
+		parent = l.internScope(p)
+	}
+	id := int32(len(l.scopes))
+	l.scopes = append(l.scopes, scopeNode{scope: s, parent: parent})
+	l.scopeIDs[s] = id
+	return id
 }
 
 // ReversalRequest asks for the exact mirror of a recorded transaction.

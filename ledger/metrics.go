@@ -299,8 +299,8 @@ func (l *Ledger) metricsParties(period coprod.Window, txs []*entry, asOf view) [
 			continue
 		}
 		if tx.Labour != nil {
-			if provider, ok := labourProvider(e); ok {
-				add(provider)
+			if acc, ok := labourProvider(e); ok {
+				add(acc.Owner)
 			}
 			continue
 		}
@@ -484,8 +484,10 @@ type metricsSums struct {
 	everyone, statutory                                                                           deciders
 	parties                                                                                       map[coprod.PartyID]*partySums
 	partyOrder                                                                                    []*partySums
-	scopes                                                                                        map[coprod.Scope]*scopeSums
-	inScope                                                                                       []*scopeSums // the current record's scope and every scope above it
+	scopes                                                                                        []*scopeSums    // by the ledger's scope number
+	inScope                                                                                       []*scopeSums    // the current record's scope and every scope above it
+	sectors                                                                                       []coprod.Sector // of each account's owner, by account number
+	byAcct                                                                                        []*partySums    // each account's owner's sums, once looked up
 	multiYearIDs                                                                                  map[uuid.UUID]bool
 }
 
@@ -499,6 +501,16 @@ func (s *metricsSums) party(p coprod.PartyID, sector coprod.Sector) *partySums {
 	return ps
 }
 
+// ownerOf returns the sums of acc's owner.
+func (s *metricsSums) ownerOf(acc *account) *partySums {
+	ps := s.byAcct[acc.ord]
+	if ps == nil {
+		ps = s.party(acc.Owner, s.sectors[acc.ord])
+		s.byAcct[acc.ord] = ps
+	}
+	return ps
+}
+
 // metrics computes Metrics over txs, counted in asOf, with classify
 // answering from the classifications made beforehand. The caller holds
 // the read lock.
@@ -506,7 +518,13 @@ func (l *Ledger) metrics(period coprod.Window, txs []*entry, asOf view, classify
 	z := exact.New(coprod.GBP)
 	s := &metricsSums{moved: z, paidOut: z, toCommunity: z, toGrassroots: z, formal: z, formalToCommunity: z, core: z, multiYear: z, inKind: z,
 		bySource: newBySourceSums(), cover: newCoverageSums(), parties: map[coprod.PartyID]*partySums{},
-		scopes: map[coprod.Scope]*scopeSums{}, multiYearIDs: l.multiYearCaptures()}
+		scopes: make([]*scopeSums, len(l.scopes)), multiYearIDs: l.multiYearCaptures(),
+		sectors: make([]coprod.Sector, len(l.accountOrder)), byAcct: make([]*partySums, len(l.accountOrder))}
+	// The sector of every account's owner, once: the transactions counted
+	// post only to accounts open when they were recorded.
+	for i, acc := range l.accountOrder {
+		s.sectors[i] = classify(acc.Owner)
+	}
 	for _, e := range txs {
 		if !period.Contains(e.tx.Effective) || !l.countedIn(e, asOf) {
 			continue
@@ -550,7 +568,11 @@ func (l *Ledger) metrics(period coprod.Window, txs []*entry, asOf view, classify
 		m.Parties = append(m.Parties, PartyMetrics{Party: ps.party, Sector: ps.sector, Received: received, Labour: labour, Coverage: c})
 	}
 	m.Scopes = make([]ScopeMetrics, 0, len(s.scopes))
-	for sc, ss := range s.scopes {
+	for id, ss := range s.scopes {
+		if ss == nil {
+			continue
+		}
+		sc := l.scopes[id].scope
 		c, labour, err := ss.cover.coverage()
 		if err != nil {
 			return Metrics{}, err
@@ -570,20 +592,20 @@ func (l *Ledger) metrics(period coprod.Window, txs []*entry, asOf view, classify
 func (l *Ledger) metricsOf(e *entry, s *metricsSums, classify Classifier) error {
 	tx := e.tx
 	s.inScope = s.inScope[:0]
-	for sc, ok := tx.Formality.Scope, tx.Formality.Scope != ""; ok; sc, ok = sc.Parent() {
-		ss := s.scopes[sc]
+	for id := e.scope; id >= 0; id = l.scopes[id].parent {
+		ss := s.scopes[id]
 		if ss == nil {
 			ss = &scopeSums{moved: exact.New(coprod.GBP), bySource: newBySourceSums(), cover: newCoverageSums()}
-			s.scopes[sc] = ss
+			s.scopes[id] = ss
 		}
 		s.inScope = append(s.inScope, ss)
 	}
 	if tx.Labour != nil {
-		provider, ok := labourProvider(e)
+		acc, ok := labourProvider(e)
 		if !ok {
 			return nil
 		}
-		sector := classify(provider)
+		sector := s.sectors[acc.ord]
 		if !sector.IsCommunity() && sector != coprod.Individual {
 			return nil
 		}
@@ -595,7 +617,7 @@ func (l *Ledger) metricsOf(e *entry, s *metricsSums, classify Classifier) error 
 			return err
 		}
 		if sector.IsCommunity() {
-			if err := s.party(provider, sector).cover.labour.add(v); err != nil {
+			if err := s.ownerOf(acc).cover.labour.add(v); err != nil {
 				return err
 			}
 		}
@@ -622,9 +644,9 @@ func (l *Ledger) metricsOf(e *entry, s *metricsSums, classify Classifier) error 
 			add(&s.inKind, v)
 			continue
 		}
-		if sector := classify(acc.Owner); acc.Kind == Expense && sector.IsCommunity() {
+		if sector := s.sectors[acc.ord]; acc.Kind == Expense && sector.IsCommunity() {
 			add(&s.cover.costs, v)
-			add(&s.party(acc.Owner, sector).cover.costs, v)
+			add(&s.ownerOf(acc).cover.costs, v)
 			for _, ss := range s.inScope {
 				add(&ss.cover.costs, v)
 			}
@@ -635,7 +657,7 @@ func (l *Ledger) metricsOf(e *entry, s *metricsSums, classify Classifier) error 
 			return nil
 		}
 		amt := t.amount
-		from, to := classify(t.from), classify(t.to)
+		from, to := s.sectors[t.fromAcc.ord], s.sectors[t.toAcc.ord]
 		src := sourceOf(from)
 		add(&s.moved, amt)
 		add(&s.bySource[src], amt)
@@ -647,7 +669,7 @@ func (l *Ledger) metricsOf(e *entry, s *metricsSums, classify Classifier) error 
 			add(&s.formal, amt)
 		}
 		if to.IsCommunity() {
-			ps := s.party(t.to, to)
+			ps := s.ownerOf(t.toAcc)
 			add(&ps.received[src], amt)
 			if src == fromIndependent {
 				add(&ps.cover.independent, amt)
@@ -701,13 +723,13 @@ func (l *Ledger) metricsOf(e *entry, s *metricsSums, classify Classifier) error 
 	return err
 }
 
-// labourProvider is the owner of the memorandum account credited with the
-// hours given: the party who gave the time.
-func labourProvider(e *entry) (coprod.PartyID, bool) {
+// labourProvider is the memorandum account credited with the hours
+// given: its owner is the party who gave the time.
+func labourProvider(e *entry) (*account, bool) {
 	for i, p := range e.tx.Postings {
 		if p.Amount.Sign() < 0 {
-			return e.accts[i].Owner, true
+			return e.accts[i], true
 		}
 	}
-	return coprod.PartyID{}, false
+	return nil, false
 }

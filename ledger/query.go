@@ -151,9 +151,10 @@ type Flow struct {
 
 // transfer is one owner-to-owner movement inside one transaction.
 type transfer struct {
-	from, to coprod.PartyID
-	amount   exact.Sum
-	tx       *Transaction
+	from, to       coprod.PartyID
+	fromAcc, toAcc *account // the first account of each in the transaction
+	amount         exact.Sum
+	tx             *Transaction
 }
 
 // transfers splits a financial transaction into owner-to-owner movements:
@@ -168,18 +169,20 @@ func (l *Ledger) transfers(e *entry, yield func(transfer) error) error {
 	}
 	type net struct {
 		owner coprod.PartyID
+		acc   *account // the owner's first account in tx
 		v     exact.Sum
 	}
 	var buf [8]net
 	nets := buf[:0]
 	for i, p := range tx.Postings {
-		owner, unit := e.accts[i].Owner, p.Amount.Unit()
+		acc := e.accts[i]
+		owner, unit := acc.Owner, p.Amount.Unit()
 		i := 0
 		for i < len(nets) && (nets[i].owner != owner || nets[i].v.Unit() != unit) {
 			i++
 		}
 		if i == len(nets) {
-			nets = append(nets, net{owner: owner, v: exact.New(unit)})
+			nets = append(nets, net{owner: owner, acc: acc, v: exact.New(unit)})
 		}
 		if err := nets[i].v.Add(p.Amount); err != nil {
 			return err
@@ -195,7 +198,7 @@ func (l *Ledger) transfers(e *entry, yield func(transfer) error) error {
 			if err != nil {
 				return err
 			}
-			if err := yield(transfer{from: payer.owner, to: payee.owner, amount: amt, tx: tx}); err != nil {
+			if err := yield(transfer{from: payer.owner, to: payee.owner, fromAcc: payer.acc, toAcc: payee.acc, amount: amt, tx: tx}); err != nil {
 				return err
 			}
 		}
