@@ -203,9 +203,20 @@ func FuzzParseAmount(f *testing.F) {
 	for _, tt := range parseAmountTests {
 		f.Add(tt.in, string(tt.unit))
 	}
+	f.Add("9999999999999999.99", "GBP")
+	f.Add("-99999999999999999", "credits")
+	f.Add("0000000000000000000000012.5", "hours")
 	f.Fuzz(func(t *testing.T, s, unit string) {
 		a, err := coprod.ParseAmount(s, coprod.Unit(unit))
+		// The int64 fast path and the decimal path agree, on errors too.
+		slow, serr := coprod.ParseAmountSlow(s, coprod.Unit(unit))
+		if (err == nil) != (serr == nil) || (err == nil && (!slow.Equal(a) || slow.Value() != a.Value())) {
+			t.Fatalf("%q %s: fast %v, %v; decimal %v, %v", s, unit, a, err, slow, serr)
+		}
 		if err != nil {
+			if coprod.CodeOf(err) != coprod.CodeOf(serr) {
+				t.Fatalf("%q: codes %s and %s", s, coprod.CodeOf(err), coprod.CodeOf(serr))
+			}
 			return
 		}
 		// Canonical: reparsing the printed value gives the same amount.
