@@ -60,3 +60,19 @@ func TestCommunityOverlappingMatchesScan(t *testing.T) {
 		}
 	}
 }
+
+// TestWithIDMatchesIDs checks withID against the sort it saves.
+func TestWithIDMatchesIDs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 9))
+	for range 2_000 {
+		var in []uuid.UUID
+		for range rng.IntN(20) {
+			in = append(in, uuid.UUID{0: byte(rng.IntN(30))})
+		}
+		sorted := ids(in...)
+		id := uuid.UUID{0: byte(rng.IntN(30))}
+		if got, want := withID(sorted, id), ids(append(slices.Clone(sorted), id)...); !slices.Equal(got, want) {
+			t.Fatalf("withID(%v, %v) = %v, want %v", sorted, id, got, want)
+		}
+	}
+}

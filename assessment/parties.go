@@ -233,13 +233,13 @@ func (p *Pass) partyMoney(party coprod.Party, metrics map[coprod.PartyID]ledger.
 		if len(r.informal) == 0 {
 			fs = append(fs, Finding{Probe: names[1], Outcome: False, Records: self, Reason: "all money paying " + who + " from outside the community side was made under an instrument"})
 		} else {
-			fs = append(fs, Finding{Probe: names[1], Outcome: True, Records: ids(append(slices.Clone(r.informal), party.ID)...),
+			fs = append(fs, Finding{Probe: names[1], Outcome: True, Records: withID(r.informal, party.ID),
 				Reason: fmt.Sprintf("%d transaction(s) paid %s at one person's discretion", len(r.informal), who)})
 		}
 		total, formal := decimalOf(r.total), decimalOf(r.formal)
 		share := formal.DivRound(total, ratioPlaces)
 		min := p.rubric.Thresholds.FormalShare
-		fs = append(fs, Finding{Probe: names[2], Outcome: yes(share.GreaterThanOrEqual(min)), Records: ids(append(slices.Clone(r.informal), party.ID)...),
+		fs = append(fs, Finding{Probe: names[2], Outcome: yes(share.GreaterThanOrEqual(min)), Records: withID(r.informal, party.ID),
 			Reason: fmt.Sprintf("formal share of money paying %s from outside the community side %s%% (%s of %s GBP; threshold %s%%)",
 				who, share.Shift(2).StringFixed(1), formal.StringFixed(2), total.StringFixed(2), min.Shift(2))})
 	}

@@ -201,6 +201,18 @@ func sortIDs(ids []uuid.UUID) {
 	slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
 }
 
+// withID returns a copy of sorted, a sorted and deduplicated list, with id
+// in its place: what ids(append(sorted, id)...) returns, in one copy and
+// no sort.
+func withID(sorted []uuid.UUID, id uuid.UUID) []uuid.UUID {
+	i, found := slices.BinarySearchFunc(sorted, id, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	if found {
+		return slices.Clone(sorted)
+	}
+	out := make([]uuid.UUID, 0, len(sorted)+1)
+	return append(append(append(out, sorted[:i]...), id), sorted[i:]...)
+}
+
 // ids returns a sorted, deduplicated copy.
 func ids(in ...uuid.UUID) []uuid.UUID {
 	out := slices.Clone(in)
