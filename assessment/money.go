@@ -29,11 +29,20 @@ func (p *Pass) gatherMoney(l *ledger.Ledger) {
 	}
 	p.metrics, p.money = m, true
 
-	// Each account's owner and side, worked out once: the scan below
-	// looks one up per posting.
-	accts := map[uuid.UUID]acctInfo{}
+	// Each account's owner and side, worked out once and kept by the
+	// account's index (ledger.TxView.AccountIndex): the scan below looks
+	// one up per posting. Accounts opened since are past the end, and
+	// are read as they come.
+	var accts []acctInfo
 	for a := range l.Accounts() {
-		accts[a.ID] = acctInfo{owner: a.Owner, money: a.Unit.IsMoney(), community: p.Sector(a.Owner).IsCommunity()}
+		accts = append(accts, p.acctInfo(a))
+	}
+	account := func(tx ledger.TxView, i int, id uuid.UUID) acctInfo {
+		if k := tx.AccountIndex(i); k < len(accts) {
+			return accts[k]
+		}
+		a, _ := l.Account(id)
+		return p.acctInfo(a)
 	}
 	// Views, not copies: the scan reads a million transactions in a
 	// large partnership. Reversals recorded by then come first, as a
@@ -58,8 +67,8 @@ func (p *Pass) gatherMoney(l *ledger.Ledger) {
 		payers, recipients := pbuf[:0], rbuf[:0]
 		for i := range tx.NumPostings() {
 			post := tx.Posting(i)
-			a, ok := accts[post.Account]
-			if !ok || !a.money {
+			a := account(tx, i, post.Account)
+			if !a.money {
 				continue
 			}
 			switch {
@@ -78,8 +87,8 @@ func (p *Pass) gatherMoney(l *ledger.Ledger) {
 			p.informal = append(p.informal, id)
 			p.noteInformal(tx, payers, recipients, to)
 		}
-		for _, post := range to {
-			owner := accts[post.Account].owner
+		for k, post := range to {
+			owner := recipients[k]
 			r := p.received[owner]
 			if r == nil {
 				r = &receipts{total: exact.New(coprod.GBP), formal: exact.New(coprod.GBP)}
@@ -160,6 +169,10 @@ func (p *Pass) intern(s string) int32 {
 type acctInfo struct {
 	owner            coprod.PartyID
 	money, community bool
+}
+
+func (p *Pass) acctInfo(a ledger.Account) acctInfo {
+	return acctInfo{owner: a.Owner, money: a.Unit.IsMoney(), community: p.Sector(a.Owner).IsCommunity()}
 }
 
 // noteInformal adds a discretionary payment to its group: the payers

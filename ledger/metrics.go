@@ -285,12 +285,20 @@ func (l *Ledger) metricsIn(period coprod.Window, recorded time.Time, classify Cl
 // deciders of the transactions counted in asOf and effective in period.
 // The caller holds the read lock.
 func (l *Ledger) metricsParties(period coprod.Window, txs []*entry, asOf view) []coprod.PartyID {
+	// Accounts are marked by number; only deciders need a map.
+	acctSeen := make([]bool, len(l.accountOrder))
 	seen := map[coprod.PartyID]bool{}
 	var parties []coprod.PartyID
 	add := func(p coprod.PartyID) {
 		if !seen[p] {
 			seen[p] = true
 			parties = append(parties, p)
+		}
+	}
+	addAcct := func(acc *account) {
+		if !acctSeen[acc.ord] {
+			acctSeen[acc.ord] = true
+			add(acc.Owner)
 		}
 	}
 	for _, e := range txs {
@@ -300,12 +308,12 @@ func (l *Ledger) metricsParties(period coprod.Window, txs []*entry, asOf view) [
 		}
 		if tx.Labour != nil {
 			if acc, ok := labourProvider(e); ok {
-				add(acc.Owner)
+				addAcct(acc)
 			}
 			continue
 		}
 		for _, acc := range e.accts {
-			add(acc.Owner)
+			addAcct(acc)
 		}
 		add(tx.Formality.DecidedBy)
 	}

@@ -172,6 +172,20 @@ func (l *Ledger) transfers(e *entry, yield func(transfer) error) error {
 		acc   *account // the owner's first account in tx
 		v     exact.Sum
 	}
+	if len(tx.Postings) == 2 {
+		// The common case, one payer and one payee: the mirror check
+		// makes the two postings opposite, in one unit.
+		p, q := &tx.Postings[0], &tx.Postings[1]
+		from, to := e.accts[0], e.accts[1]
+		if p.Amount.Sign() > 0 {
+			p, from, to = q, to, from
+		}
+		if from.Owner == to.Owner || p.Amount.Sign() >= 0 {
+			return nil // one owner's own accounts, or nothing moved
+		}
+		amt := exact.Of(p.Amount.Neg())
+		return yield(transfer{from: from.Owner, to: to.Owner, fromAcc: from, toAcc: to, amount: amt, tx: tx})
+	}
 	var buf [8]net
 	nets := buf[:0]
 	for i, p := range tx.Postings {

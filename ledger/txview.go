@@ -14,7 +14,10 @@ import (
 // view cannot change the books. A view stays valid and unchanged after
 // the loop, since a recorded transaction is never changed. The zero
 // TxView views nothing and must not be read.
-type TxView struct{ tx *Transaction }
+type TxView struct {
+	tx    *Transaction
+	accts []*account // of the postings, fixed before the transaction was published
+}
 
 // ID returns the transaction's ID.
 func (v TxView) ID() uuid.UUID { return v.tx.ID }
@@ -54,6 +57,12 @@ func (v TxView) NumPostings() int { return len(v.tx.Postings) }
 // Posting returns posting i, for 0 ≤ i < NumPostings.
 func (v TxView) Posting(i int) Posting { return v.tx.Postings[i] }
 
+// AccountIndex returns the position of posting i's account in the order
+// accounts were opened, which is the order Accounts yields them in: a
+// scan can keep what it needs of each account in a slice, indexed by
+// this, instead of looking the account's ID up for every posting.
+func (v TxView) AccountIndex(i int) int { return int(v.accts[i].ord) }
+
 // Labour returns a copy of the transaction's labour record and true, or
 // false if it records none.
 func (v TxView) Labour() (Labour, bool) {
@@ -80,7 +89,7 @@ func (l *Ledger) TransactionViews() iter.Seq[TxView] {
 		order := l.txOrder
 		l.mu.RUnlock()
 		for _, e := range order {
-			if !yield(TxView{tx: e.tx}) {
+			if !yield(TxView{tx: e.tx, accts: e.accts}) {
 				return
 			}
 		}
