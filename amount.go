@@ -51,6 +51,7 @@ func small(v int64) bool { return v > -maxSmall && v < maxSmall }
 
 // fromMinor returns v minor units of u, in its canonical form.
 func fromMinor(v int64, u Unit) Amount {
+	u = u.canonical()
 	if small(v) {
 		return Amount{minor: v, unit: u}
 	}
@@ -61,6 +62,7 @@ func fromMinor(v int64, u Unit) Amount {
 // fromDecimal returns d, exact at u's scale and within MaxIntegerDigits,
 // as an amount of u in its canonical form.
 func fromDecimal(d decimal.Decimal, u Unit) Amount {
+	u = u.canonical()
 	scale := u.Scale()
 	if d.NumDigits()+int(d.Exponent())+int(scale) <= 18 { // |d| < 10^(18-scale)
 		if m := d.Shift(scale); m.IsInteger() {
@@ -94,7 +96,7 @@ func ParseAmount(s string, u Unit) (Amount, error) {
 		return Amount{}, wrap(fmt.Sprintf("parse amount %q", truncate(s)), err)
 	}
 	if v, ok := parseMinor(s, u.Scale()); ok {
-		return Amount{minor: v, unit: u}, nil
+		return Amount{minor: v, unit: u.canonical()}, nil
 	}
 	return parseDecimal(s, u)
 }
@@ -257,7 +259,7 @@ func Zero(u Unit) Amount {
 	if !u.Valid() {
 		panic("coprod: Zero of unknown unit " + string(u))
 	}
-	return Amount{unit: u}
+	return Amount{unit: u.canonical()}
 }
 
 // checkAmountSyntax validates the grammar and the limits without doing any

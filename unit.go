@@ -31,6 +31,21 @@ func (u Unit) Scale() int32 {
 	return -1
 }
 
+// canonical returns u as its constant, so that an amount decoded from a
+// journal shares the constant's memory rather than holding its own copy
+// of the unit's code.
+func (u Unit) canonical() Unit {
+	switch u {
+	case GBP:
+		return GBP
+	case Hours:
+		return Hours
+	case Credits:
+		return Credits
+	}
+	return u
+}
+
 // Valid reports whether u is a unit the library defines.
 func (u Unit) Valid() bool { return u.Scale() >= 0 }
 

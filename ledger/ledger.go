@@ -122,6 +122,11 @@ type Ledger struct {
 	scopeIDs map[coprod.Scope]int32
 	scopes   []scopeNode
 
+	// proofs are the distinct proofs records were made under, by the
+	// last link on their path (uuid.Nil for none): thousands of records
+	// made under one delegation in one period share one proof.
+	proofs map[uuid.UUID][]*coprod.Proof
+
 	// caps are the running totals against cumulative limits, per link and
 	// period, open holds included.
 	caps map[capKey]*capTotal
@@ -181,6 +186,7 @@ func New(opts Options) *Ledger {
 		holds:      make(map[uuid.UUID]*holdState),
 		caps:       make(map[capKey]*capTotal),
 		scopeIDs:   make(map[coprod.Scope]int32),
+		proofs:     make(map[uuid.UUID][]*coprod.Proof),
 	}
 }
 
@@ -495,6 +501,8 @@ func (l *Ledger) apply(e *entry, balances []exact.Sum) {
 	e.seq = l.seq
 	l.txs[tx.ID] = e
 	l.txOrder = append(l.txOrder, e)
+	tx.Kind, tx.Coverage = tx.Kind.canonical(), tx.Coverage.canonical()
+	tx.Proof = l.internProof(tx.Proof)
 	e.scope = l.internScope(tx.Formality.Scope)
 	if e.scope >= 0 {
 		tx.Formality.Scope = l.scopes[e.scope].scope // one copy of each path
@@ -512,6 +520,55 @@ func (l *Ledger) apply(e *entry, balances []exact.Sum) {
 		l.reversedBy[tx.Reverses] = tx.ID
 		l.txs[tx.Reverses].rev = e
 	}
+}
+
+// internProof returns the proof the ledger already keeps that reads the
+// same as p (sameProof), or keeps p. Proofs kept are never changed: every
+// proof handed out is a copy. The caller holds the write lock.
+func (l *Ledger) internProof(p *coprod.Proof) *coprod.Proof {
+	if p == nil {
+		return nil
+	}
+	var last uuid.UUID
+	if n := len(p.Path); n > 0 {
+		last = p.Path[n-1].ID
+	}
+	kept := l.proofs[last]
+	for _, q := range kept {
+		if sameProof(p, q) {
+			return q
+		}
+	}
+	if len(kept) < maxProofsPerLink { // beyond, keep p unshared: the scan stays short
+		l.proofs[last] = append(kept, p)
+	}
+	return p
+}
+
+// maxProofsPerLink bounds the proofs internProof compares a new one with:
+// a link's proofs differ by period span and by the path above it, a few
+// in practice.
+const maxProofsPerLink = 16
+
+// sameProof reports whether a and b are equal and would be written the
+// same: equal times in the same zone offset.
+func sameProof(a, b *coprod.Proof) bool {
+	if !equalProofs(a, b) {
+		return false
+	}
+	for i := range a.Path {
+		x, y := a.Path[i].Period, b.Path[i].Period
+		if !sameZone(x.NotBefore, y.NotBefore) || !sameZone(x.Expires, y.Expires) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameZone(a, b time.Time) bool {
+	na, oa := a.Zone()
+	nb, ob := b.Zone()
+	return oa == ob && na == nb
 }
 
 // scopeNode is one numbered scope: its path and the number of the scope

@@ -54,6 +54,17 @@ func (k Kind) Valid() bool {
 	return false
 }
 
+// canonical returns k as its constant, so that a kind decoded from a
+// journal shares the constant's memory rather than holding its own copy.
+func (k Kind) canonical() Kind {
+	for _, c := range [...]Kind{Payment, Grant, Contract, CoreFunding, UnpaidLabour, Reversal, SLA, ProjectFunding, InKind, TimeCredit, InvolvementPayment} {
+		if k == c {
+			return c
+		}
+	}
+	return k
+}
+
 // Labour reports whether k records contributed time.
 func (k Kind) Labour() bool { return k == UnpaidLabour || k == TimeCredit }
 
@@ -68,6 +79,16 @@ const (
 	DirectCosts     Coverage = "direct-costs-only"
 	Unfunded        Coverage = "unfunded"
 )
+
+// canonical returns c as its constant, as Kind.canonical does.
+func (c Coverage) canonical() Coverage {
+	for _, k := range [...]Coverage{FullCost, DirectCosts, Unfunded} {
+		if c == k {
+			return k
+		}
+	}
+	return c
+}
 
 // Valid reports whether c is a defined coverage (the zero value is
 // "unknown" and valid).

@@ -1,0 +1,78 @@
+package ledger_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/coprod/coprod"
+	"github.com/coprod/coprod/ledger"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// proofByDay answers each record with the proof given for the day it
+// takes effect: record "pN" takes effect on 2025-05-0N.
+type proofByDay map[string]coprod.Proof
+
+func (a proofByDay) Permit(p coprod.Permission) (coprod.Proof, error) {
+	name := fmt.Sprint("p", p.Effective.Day())
+	if proof, ok := a[name]; ok {
+		return proof, nil
+	}
+	return coprod.Proof{}, fmt.Errorf("no proof for %s", name)
+}
+
+// TestSharedProofsReadAsGiven: the ledger keeps one copy of proofs that
+// read the same, yet every record reads back with the proof it was made
+// under, to the zone offset of its period, live and after replay.
+func TestSharedProofsReadAsGiven(t *testing.T) {
+	london, err := time.LoadLocation("Europe/London")
+	require.NoError(t, err)
+	link := func(from, until time.Time, limit string) coprod.ProofLink {
+		pl := coprod.ProofLink{ID: id("d"), From: id("council"), To: officer, Scope: "commission", Period: coprod.Window{NotBefore: from, Expires: until}}
+		if limit != "" {
+			pl.Limit = gbp(limit)
+		}
+		return pl
+	}
+	start, end := time.Date(2025, 4, 1, 0, 0, 0, 0, london), time.Date(2026, 4, 1, 0, 0, 0, 0, london)
+	auth := proofByDay{
+		"p1": {Path: []coprod.ProofLink{link(start, end, "")}},
+		"p2": {Path: []coprod.ProofLink{link(start.UTC(), end.UTC(), "")}}, // the same instants, printed in UTC
+		"p3": {Path: []coprod.ProofLink{link(start, end, "")}},             // reads as p1
+		"p4": {Path: []coprod.ProofLink{link(start, end, "5000")}},         // another limit
+	}
+	var journal bytes.Buffer
+	l := newLedger(t, ledger.Options{Authorizer: auth, Journal: &journal})
+	for i, name := range []string{"p1", "p2", "p3", "p4"} {
+		_, err := l.Post(pay(name, "council-budget", "hub-cash", "10", ledger.Grant, officer, id("d"), day(2025, 5, 1+i)))
+		require.NoError(t, err)
+		_, err = l.Post(pay(name+"-again", "council-budget", "hub-cash", "10", ledger.Grant, officer, id("d"), day(2025, 5, 1+i)))
+		require.NoError(t, err)
+	}
+	check := func(l *ledger.Ledger) {
+		t.Helper()
+		for name, want := range auth {
+			tx, ok := l.Transaction(id(name))
+			require.True(t, ok)
+			got, err := json.Marshal(tx.Proof)
+			require.NoError(t, err)
+			w, err := json.Marshal(want)
+			require.NoError(t, err)
+			assert.JSONEq(t, string(w), string(got), name)
+			assert.Equal(t, string(w), string(got), name)
+		}
+	}
+	check(l)
+	// A copy handed out is the caller's: changing it changes nothing kept.
+	tx, _ := l.Transaction(id("p1"))
+	tx.Proof.Path[0].Scope = "changed"
+	check(l)
+
+	replayed, err := ledger.Replay(bytes.NewReader(journal.Bytes()), ledger.Options{Authorizer: auth})
+	require.NoError(t, err)
+	check(replayed)
+}
