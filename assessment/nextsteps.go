@@ -131,10 +131,11 @@ type planner struct {
 	l     *ledger.Ledger
 	links []link
 	steps []NextStep
-	// covers remembers cover's answers: it depends only on its arguments
-	// while planning, and a large partnership asks the same question for
-	// each of hundreds of thousands of discretionary payments.
-	covers map[coverKey]coverAnswer
+	// covers remembers, per scope, decider and payers, the links that
+	// could cover a payment, best first (coverCandidates): a large
+	// partnership asks for each of tens of thousands of groups of
+	// discretionary payments, and only the amount differs.
+	covers map[coverKey][]link
 	// Indexes built on first use: links by ID and by holder, and the
 	// organisations each decider acts for at the assessment's time.
 	byID     map[uuid.UUID]link
@@ -182,14 +183,8 @@ func (pl *planner) actingOrgs(person uuid.UUID) []uuid.UUID {
 // payers joined.
 type coverKey struct {
 	scope   coprod.Scope
-	amount  string
 	decider uuid.UUID
 	payers  string
-}
-
-type coverAnswer struct {
-	lk link
-	ok bool
 }
 
 // nextSteps derives, for each blocker of res, the changes that would lift
@@ -743,25 +738,36 @@ func (pl *planner) cover(scope coprod.Scope, amount coprod.Amount, decider uuid.
 	if scope == "" {
 		return link{}, false
 	}
-	key := coverKey{scope: scope, amount: amount.String(), decider: decider}
+	key := coverKey{scope: scope, decider: decider}
 	var b strings.Builder
 	for _, p := range payers {
 		b.Write(p[:])
 	}
 	key.payers = b.String()
-	if a, ok := pl.covers[key]; ok {
-		return a.lk, a.ok
+	cands, ok := pl.covers[key]
+	if !ok {
+		cands = pl.coverCandidates(scope, decider, payers)
+		if pl.covers == nil {
+			pl.covers = map[coverKey][]link{}
+		}
+		pl.covers[key] = cands
 	}
-	lk, ok := pl.coverOf(scope, amount, decider, payers)
-	if pl.covers == nil {
-		pl.covers = map[coverKey]coverAnswer{}
+	// The candidates are in order of preference whatever the amount, so
+	// the first within its limit is the answer.
+	for _, lk := range cands {
+		if lk.limit.IsSet() && amount.IsSet() {
+			if c, err := amount.Cmp(lk.limit); err != nil || c > 0 {
+				continue
+			}
+		}
+		return lk, true
 	}
-	pl.covers[key] = coverAnswer{lk, ok}
-	return lk, ok
+	return link{}, false
 }
 
-// coverOf is cover, worked out.
-func (pl *planner) coverOf(scope coprod.Scope, amount coprod.Amount, decider uuid.UUID, payers []uuid.UUID) (link, bool) {
+// coverCandidates lists the live links that cover scope, best first, of
+// any transaction limit.
+func (pl *planner) coverCandidates(scope coprod.Scope, decider uuid.UUID, payers []uuid.UUID) []link {
 	orgs := pl.actingOrgs(decider)
 	rank := func(holder uuid.UUID) int {
 		switch {
@@ -792,23 +798,17 @@ func (pl *planner) coverOf(scope coprod.Scope, amount coprod.Amount, decider uui
 		if rank(lk.holder) < 0 || !lk.scope.Covers(scope) || slices.ContainsFunc(lk.reserved, scope.Overlaps) {
 			continue
 		}
-		if lk.limit.IsSet() && amount.IsSet() {
-			if c, err := amount.Cmp(lk.limit); err != nil || c > 0 {
-				continue
-			}
-		}
 		cands = append(cands, lk)
 	}
-	if len(cands) == 0 {
-		return link{}, false
-	}
+	// Stable, so that filtering by amount afterwards picks what sorting
+	// the links within the amount would.
 	slices.SortStableFunc(cands, func(a, b link) int {
 		if ra, rb := rank(a.holder), rank(b.holder); ra != rb {
 			return ra - rb
 		}
-		return len(b.scope.Segments()) - len(a.scope.Segments())
+		return strings.Count(string(b.scope), "/") - strings.Count(string(a.scope), "/")
 	})
-	return cands[0], true
+	return cands
 }
 
 func actsFor(p *Pass, person, org uuid.UUID) bool {

@@ -162,16 +162,24 @@ type entry struct {
 }
 
 // newEntry keeps a transaction and its entry in one allocation, with
-// room for the accounts of two postings, the common case.
+// room for the postings and accounts of two postings, the common case: a
+// scan then reads one object per transaction. It copies tx's postings,
+// so tx may share them with the caller; its other slices and maps must
+// be the ledger's own.
 func newEntry(tx Transaction) *entry {
 	box := &struct {
 		entry
 		tx    Transaction
+		posts [2]Posting
 		accts [2]*account
 	}{tx: tx}
 	box.entry.tx = &box.tx
-	if len(tx.Postings) <= len(box.accts) {
-		box.entry.accts = box.accts[:0:len(tx.Postings)]
+	if n := len(tx.Postings); n <= len(box.posts) {
+		box.tx.Postings = box.posts[:n:n]
+		copy(box.posts[:], tx.Postings)
+		box.entry.accts = box.accts[:0:n]
+	} else {
+		box.tx.Postings = slices.Clone(tx.Postings)
 	}
 	return &box.entry
 }
@@ -240,7 +248,7 @@ func (l *Ledger) Post(tx Transaction) (Receipt, error) {
 	if err != nil {
 		return Receipt{}, err
 	}
-	e := newEntry(tx.clone())
+	e := newEntry(tx.cloneExceptPostings())
 	e.tx.Proof = proof
 	l.mu.Lock()
 	defer l.mu.Unlock()

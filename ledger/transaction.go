@@ -190,7 +190,14 @@ type Transaction struct {
 // clone returns a deep copy, so that neither the caller nor the ledger can
 // change the other's transaction.
 func (t Transaction) clone() Transaction {
+	t = t.cloneExceptPostings()
 	t.Postings = slices.Clone(t.Postings)
+	return t
+}
+
+// cloneExceptPostings is clone leaving the postings shared, for newEntry,
+// which copies them itself.
+func (t Transaction) cloneExceptPostings() Transaction {
 	if t.Labour != nil {
 		l := *t.Labour
 		t.Labour = &l
