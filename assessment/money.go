@@ -37,13 +37,6 @@ func (p *Pass) gatherMoney(l *ledger.Ledger) {
 	for a := range l.Accounts() {
 		accts = append(accts, p.acctInfo(a))
 	}
-	account := func(tx ledger.TxView, i int, id uuid.UUID) acctInfo {
-		if k := tx.AccountIndex(i); k < len(accts) {
-			return accts[k]
-		}
-		a, _ := l.Account(id)
-		return p.acctInfo(a)
-	}
 	// Views, not copies: the scan reads a million transactions in a
 	// large partnership. Reversals recorded by then come first, as a
 	// reversal follows what it reverses.
@@ -54,7 +47,19 @@ func (p *Pass) gatherMoney(l *ledger.Ledger) {
 		}
 	}
 	p.received = map[coprod.PartyID]*receipts{}
+	receiptsOf := func(a *acctInfo) *receipts {
+		if a.receipts == nil {
+			r := p.received[a.owner]
+			if r == nil {
+				r = &receipts{total: exact.New(coprod.GBP), formal: exact.New(coprod.GBP)}
+				p.received[a.owner] = r
+			}
+			a.receipts = r
+		}
+		return a.receipts
+	}
 	var buf [8]ledger.Posting
+	var tobuf [8]*acctInfo
 	for tx := range l.TransactionViews() {
 		switch kind := tx.Kind(); {
 		case tx.Recorded().After(p.at) || kind == ledger.Reversal:
@@ -62,12 +67,21 @@ func (p *Pass) gatherMoney(l *ledger.Ledger) {
 		case !p.period.Contains(tx.Effective()) || kind.Labour() || kind == ledger.InKind:
 			continue
 		}
-		to := buf[:0] // the pounds posted into community-side accounts
+		to, toAcct := buf[:0], tobuf[:0] // the pounds posted into community-side accounts
 		var pbuf, rbuf [8]uuid.UUID
 		payers, recipients := pbuf[:0], rbuf[:0]
 		for i := range tx.NumPostings() {
 			post := tx.Posting(i)
-			a := account(tx, i, post.Account)
+			k := tx.AccountIndex(i)
+			if k >= len(accts) { // opened since the list was made
+				n := 0
+				for a := range l.Accounts() {
+					if n++; n > len(accts) {
+						accts = append(accts, p.acctInfo(a))
+					}
+				}
+			}
+			a := &accts[k]
 			if !a.money {
 				continue
 			}
@@ -75,7 +89,7 @@ func (p *Pass) gatherMoney(l *ledger.Ledger) {
 			case post.Amount.Sign() < 0 && !a.community:
 				payers = append(payers, a.owner)
 			case post.Amount.Sign() > 0 && a.community:
-				to = append(to, post)
+				to, toAcct = append(to, post), append(toAcct, a)
 				recipients = append(recipients, a.owner)
 			}
 		}
@@ -88,12 +102,7 @@ func (p *Pass) gatherMoney(l *ledger.Ledger) {
 			p.noteInformal(tx, payers, recipients, to)
 		}
 		for k, post := range to {
-			owner := recipients[k]
-			r := p.received[owner]
-			if r == nil {
-				r = &receipts{total: exact.New(coprod.GBP), formal: exact.New(coprod.GBP)}
-				p.received[owner] = r
-			}
+			r := receiptsOf(toAcct[k])
 			if post.Amount.Unit() == coprod.GBP {
 				p.sum(&r.total, post.Amount)
 				if formal {
@@ -169,6 +178,7 @@ func (p *Pass) intern(s string) int32 {
 type acctInfo struct {
 	owner            coprod.PartyID
 	money, community bool
+	receipts         *receipts // the owner's, once looked up
 }
 
 func (p *Pass) acctInfo(a ledger.Account) acctInfo {

@@ -206,16 +206,7 @@ func nextSteps(r Rubric, p *Pass, l *ledger.Ledger, byName map[string]Finding, b
 			}
 			pl.plan(b.Criterion, n, f, byName, done)
 		}
-		block := pl.steps[start:]
-		slices.SortStableFunc(block, func(a, b NextStep) int {
-			if c := strings.Compare(string(a.Code), string(b.Code)); c != 0 {
-				return c
-			}
-			return strings.Compare(a.Text, b.Text)
-		})
-		pl.steps = append(pl.steps[:start], slices.CompactFunc(block, func(a, b NextStep) bool {
-			return a.Code == b.Code && a.Text == b.Text
-		})...)
+		pl.steps = append(pl.steps[:start], sortSteps(pl.steps[start:])...)
 	}
 	if len(pl.steps) > MaxNextSteps {
 		left := len(pl.steps) - (MaxNextSteps - 1)
@@ -722,6 +713,38 @@ func (pl *planner) formalise(blocker string) {
 		}
 		pl.add(s)
 	}
+}
+
+// sortSteps returns steps ordered by code, then text, keeping the first
+// of steps with the same code and text: a stable sort and a compaction,
+// done by sorting positions, so that tens of thousands of steps are not
+// moved about while they are sorted.
+func sortSteps(steps []NextStep) []NextStep {
+	order := make([]int, len(steps))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(i, j int) int {
+		a, b := &steps[i], &steps[j]
+		if c := strings.Compare(string(a.Code), string(b.Code)); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Text, b.Text); c != 0 {
+			return c
+		}
+		return i - j // the first recorded first, as a stable sort keeps it
+	})
+	out := make([]NextStep, 0, len(steps))
+	for k, i := range order {
+		if k > 0 {
+			prev := &steps[order[k-1]]
+			if prev.Code == steps[i].Code && prev.Text == steps[i].Text {
+				continue
+			}
+		}
+		out = append(out, steps[i])
+	}
+	return out
 }
 
 func firstOr(xs []uuid.UUID) uuid.UUID {

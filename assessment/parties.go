@@ -85,11 +85,9 @@ func partyLevels(r Rubric, p *Pass, byName map[string]Finding) []PartyLevel {
 	slices.SortFunc(order, func(a, b coprod.PartyID) int {
 		return cmp.Or(strings.Compare(p.parties[a].Name, p.parties[b].Name), strings.Compare(a.String(), b.String()))
 	})
-	var community []holding
 	for _, h := range p.links {
 		if f := facts[h.holder]; f != nil {
 			f.links = append(f.links, h.id)
-			community = append(community, h)
 		}
 	}
 	for _, a := range p.activities {
@@ -115,12 +113,10 @@ func partyLevels(r Rubric, p *Pass, byName map[string]Finding) []PartyLevel {
 				}
 			}
 		}
-		for _, h := range community {
-			if h.scope.Overlaps(a.Scope) {
-				f := facts[h.holder]
-				for _, co := range a.Cos {
-					f.coAu[co] = append(f.coAu[co], h.id)
-				}
+		for _, h := range p.communityOverlapping(a.Scope) {
+			f := facts[h.holder]
+			for _, co := range a.Cos {
+				f.coAu[co] = append(f.coAu[co], h.id)
 			}
 		}
 	}

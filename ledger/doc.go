@@ -200,8 +200,9 @@
 // an iterator captures how many there are under the lock, and copies
 // under it what does change, such as a hold's resolution.
 // [Ledger.Metrics] and [Ledger.MetricsAsOf] call their [Classifier]
-// between two passes under the read lock, once per party, and compute
-// over the transactions as they stood at the first. The Authorizer is asked before the lock is taken,
+// with no lock held, once per party, and then compute under the read
+// lock over the transactions recorded when the parties were named. The
+// Authorizer is asked before the lock is taken,
 // and checking authority and committing are still one step: the authority
 // decides from its own register and returns the proof with its limits,
 // and the ledger checks the limits against its own running totals under

@@ -122,6 +122,12 @@ type Ledger struct {
 	scopeIDs map[coprod.Scope]int32
 	scopes   []scopeNode
 
+	// deciders are the parties who decided a record, in the order first
+	// seen: Metrics classifies them, with the accounts' owners, once.
+	deciders    []coprod.PartyID
+	deciderSeen map[coprod.PartyID]struct{}
+	lastDecider coprod.PartyID // the last one seen, which most records repeat
+
 	// proofs are the distinct proofs records were made under, by the
 	// last link on their path (uuid.Nil for none): thousands of records
 	// made under one delegation in one period share one proof.
@@ -187,14 +193,15 @@ func newEntry(tx Transaction) *entry {
 // New returns an empty ledger.
 func New(opts Options) *Ledger {
 	return &Ledger{
-		opts:       opts,
-		accounts:   make(map[uuid.UUID]*account),
-		txs:        make(map[uuid.UUID]*entry),
-		reversedBy: make(map[uuid.UUID]uuid.UUID),
-		holds:      make(map[uuid.UUID]*holdState),
-		caps:       make(map[capKey]*capTotal),
-		scopeIDs:   make(map[coprod.Scope]int32),
-		proofs:     make(map[uuid.UUID][]*coprod.Proof),
+		opts:        opts,
+		accounts:    make(map[uuid.UUID]*account),
+		txs:         make(map[uuid.UUID]*entry),
+		reversedBy:  make(map[uuid.UUID]uuid.UUID),
+		holds:       make(map[uuid.UUID]*holdState),
+		caps:        make(map[capKey]*capTotal),
+		scopeIDs:    make(map[coprod.Scope]int32),
+		proofs:      make(map[uuid.UUID][]*coprod.Proof),
+		deciderSeen: make(map[coprod.PartyID]struct{}),
 	}
 }
 
@@ -510,6 +517,13 @@ func (l *Ledger) apply(e *entry, balances []exact.Sum) {
 	l.txs[tx.ID] = e
 	l.txOrder = append(l.txOrder, e)
 	tx.Kind, tx.Coverage = tx.Kind.canonical(), tx.Coverage.canonical()
+	if d := tx.Formality.DecidedBy; d != l.lastDecider {
+		if _, ok := l.deciderSeen[d]; !ok {
+			l.deciderSeen[d] = struct{}{}
+			l.deciders = append(l.deciders, d)
+		}
+		l.lastDecider = d
+	}
 	tx.Proof = l.internProof(tx.Proof)
 	e.scope = l.internScope(tx.Formality.Scope)
 	if e.scope >= 0 {

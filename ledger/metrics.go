@@ -246,8 +246,8 @@ type Metrics struct {
 // effective in period, in pounds, as the ledger stood when it was called.
 // classify says which side each party is on and which parties are named
 // individuals; a governance register's Sector method serves. It is called
-// once for each party the transactions name, with no lock held, so it may
-// query the ledger (or a register) itself. The work is linear in the
+// once for each account owner and each party who decided a record, with
+// no lock held, so it may query the ledger (or a register) itself. The work is linear in the
 // number of transactions. MetricsAsOf gives the books as they stood at an
 // earlier recorded time.
 func (l *Ledger) Metrics(period coprod.Window, classify Classifier) (Metrics, error) {
@@ -263,13 +263,13 @@ func (l *Ledger) metricsIn(period coprod.Window, recorded time.Time, classify Cl
 	if err := period.Validate(); err != nil {
 		return Metrics{}, fmt.Errorf("%w: period: %w", ErrInvalidArgument, err)
 	}
-	// The classifier is the caller's code, so it runs between two passes
-	// under the read lock: the first names the parties to classify, the
-	// second computes over the same transactions, counted as they were at
-	// the first (txOrder is append-only; a later reversal is ignored).
+	// The classifier is the caller's code, so it runs with no lock held,
+	// between naming the parties to classify and a pass over the
+	// transactions recorded when they were named (txOrder is append-only;
+	// a later reversal is ignored).
 	l.mu.RLock()
 	txs, asOf := l.txOrder, view{seq: l.seq, recorded: recorded}
-	parties := l.metricsParties(period, txs, asOf)
+	parties := l.metricsParties()
 	l.mu.RUnlock()
 	sectors := make(map[coprod.PartyID]coprod.Sector, len(parties))
 	for _, p := range parties {
@@ -280,42 +280,21 @@ func (l *Ledger) metricsIn(period coprod.Window, recorded time.Time, classify Cl
 	return l.metrics(period, txs, asOf, func(p coprod.PartyID) coprod.Sector { return sectors[p] })
 }
 
-// metricsParties lists, in order of first appearance, every party whose
-// sector metrics may ask about: labour providers, account owners and
-// deciders of the transactions counted in asOf and effective in period.
-// The caller holds the read lock.
-func (l *Ledger) metricsParties(period coprod.Window, txs []*entry, asOf view) []coprod.PartyID {
-	// Accounts are marked by number; only deciders need a map.
-	acctSeen := make([]bool, len(l.accountOrder))
-	seen := map[coprod.PartyID]bool{}
-	var parties []coprod.PartyID
-	add := func(p coprod.PartyID) {
-		if !seen[p] {
-			seen[p] = true
-			parties = append(parties, p)
-		}
+// metricsParties lists every party whose sector metrics may ask about:
+// the owner of every account and every party who decided a record, in
+// the order the ledger first saw them. The caller holds the read lock.
+func (l *Ledger) metricsParties() []coprod.PartyID {
+	seen := make(map[coprod.PartyID]bool, len(l.accountOrder)+len(l.deciders))
+	parties := make([]coprod.PartyID, 0, len(l.accountOrder)+len(l.deciders))
+	for _, p := range l.deciders {
+		seen[p] = true
+		parties = append(parties, p)
 	}
-	addAcct := func(acc *account) {
-		if !acctSeen[acc.ord] {
-			acctSeen[acc.ord] = true
-			add(acc.Owner)
+	for _, acc := range l.accountOrder {
+		if !seen[acc.Owner] {
+			seen[acc.Owner] = true
+			parties = append(parties, acc.Owner)
 		}
-	}
-	for _, e := range txs {
-		tx := e.tx
-		if !period.Contains(tx.Effective) || !l.countedIn(e, asOf) {
-			continue
-		}
-		if tx.Labour != nil {
-			if acc, ok := labourProvider(e); ok {
-				addAcct(acc)
-			}
-			continue
-		}
-		for _, acc := range e.accts {
-			addAcct(acc)
-		}
-		add(tx.Formality.DecidedBy)
 	}
 	return parties
 }
