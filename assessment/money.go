@@ -150,12 +150,25 @@ type informalGroup struct {
 const MaxGroupRecords = 8
 
 type groupKey struct {
-	payer, recipient uuid.UUID // when there is one of each
-	decider          coprod.PartyID
-	// The scope, and otherwise the joined payers and recipients, by their
-	// number in Pass.interned: a key of plain bytes hashes fast, which
-	// matters for half a million discretionary payments.
-	scope, payers, recipients int32
+	// Every part by its number: the payer and recipient when there is
+	// one of each (Pass.party), otherwise the joined payers and
+	// recipients, the decider, and the scope (Pass.intern). A small key
+	// of plain numbers keeps the map of groups small and fast to probe,
+	// which matters for half a million discretionary payments.
+	payer, recipient, decider, scope, payers, recipients int32
+}
+
+// party numbers a party, from 1.
+func (p *Pass) party(id uuid.UUID) int32 {
+	n, ok := p.partyNums[id]
+	if !ok {
+		if p.partyNums == nil {
+			p.partyNums = map[uuid.UUID]int32{}
+		}
+		n = int32(len(p.partyNums) + 1)
+		p.partyNums[id] = n
+	}
+	return n
 }
 
 // intern numbers s, from 1; the empty string is 0.
@@ -196,9 +209,10 @@ func (p *Pass) noteInformal(tx ledger.TxView, payers, recipients []uuid.UUID, to
 		}
 	}
 	scope := tx.Scope()
-	k := groupKey{decider: tx.DecidedBy(), scope: p.intern(string(scope))}
+	decider := tx.DecidedBy()
+	k := groupKey{decider: p.party(decider), scope: p.intern(string(scope))}
 	if len(payers) == 1 && len(recipients) == 1 {
-		k.payer, k.recipient = payers[0], recipients[0] // the common case: no allocation
+		k.payer, k.recipient = p.party(payers[0]), p.party(recipients[0]) // the common case: no allocation
 	} else {
 		payers, recipients = ids(payers...), ids(recipients...)
 		k.payers, k.recipients = p.intern(idKey(payers)), p.intern(idKey(recipients))
@@ -208,7 +222,7 @@ func (p *Pass) noteInformal(tx ledger.TxView, payers, recipients []uuid.UUID, to
 	}
 	g := p.groups[k]
 	if g == nil {
-		g = &informalGroup{payers: ids(payers...), recipients: ids(recipients...), decider: k.decider, scope: scope,
+		g = &informalGroup{payers: ids(payers...), recipients: ids(recipients...), decider: decider, scope: scope,
 			total: exact.New(amount.Unit()), largest: amount}
 		p.groups[k] = g
 	}

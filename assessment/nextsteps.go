@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/coprod/coprod"
@@ -695,22 +696,39 @@ func (pl *planner) formalise(blocker string) {
 		subjects = append(append(append(subjects, g.payers...), g.recipients...), g.decider)
 		s := NextStep{Code: StepFormalise, Blocker: blocker,
 			Amounts: []StepAmount{{Kind: AmountDiscretionary, Party: firstOr(g.recipients), Amount: total}}}
-		what := fmt.Sprintf("%s paid", total)
+		// The text is built by hand: a large partnership has tens of
+		// thousands of these groups.
+		var t strings.Builder
+		t.Grow(256)
 		if g.count > 1 {
-			what = fmt.Sprintf("%d payments, %s in all, paid", g.count, total)
+			t.WriteString(strconv.Itoa(g.count))
+			t.WriteString(" payments, ")
+			t.WriteString(total.String())
+			t.WriteString(" in all, paid to ")
+		} else {
+			t.WriteString(total.String())
+			t.WriteString(" paid to ")
 		}
-		text := fmt.Sprintf("%s to %s by %s at %s's discretion", what, pl.names(g.recipients), pl.names(g.payers), pl.name(g.decider))
+		payers := pl.names(g.payers)
+		for _, x := range [...]string{pl.names(g.recipients), " by ", payers, " at ", pl.name(g.decider), "'s discretion"} {
+			t.WriteString(x)
+		}
 		// An instrument covers the group if it covers its largest payment.
 		if lk, ok := pl.cover(g.scope, largest, g.decider, g.payers); ok {
 			s.Subjects = append(subjects, lk.id, lk.holder)
-			s.Text = text + fmt.Sprintf(": make it under %s, which covers %s", pl.describe(lk), g.scope)
+			for _, x := range [...]string{": make it under ", pl.describe(lk), ", which covers ", string(g.scope)} {
+				t.WriteString(x)
+			}
 		} else if g.scope == "" {
 			s.Subjects = subjects
-			s.Text = text + ", in no scope: record the service it pays for and delegate authority for it"
+			t.WriteString(", in no scope: record the service it pays for and delegate authority for it")
 		} else {
 			s.Subjects = subjects
-			s.Text = text + fmt.Sprintf(": no live mandate or delegation of %s or %s covers %s up to that amount; delegate one", pl.name(g.decider), pl.names(g.payers), g.scope)
+			for _, x := range [...]string{": no live mandate or delegation of ", pl.name(g.decider), " or ", payers, " covers ", string(g.scope), " up to that amount; delegate one"} {
+				t.WriteString(x)
+			}
 		}
+		s.Text = t.String()
 		pl.add(s)
 	}
 }

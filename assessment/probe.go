@@ -76,8 +76,9 @@ type Pass struct {
 	sumErr   error  // the first money sum the scan could not keep
 	informal []uuid.UUID
 	// groups are the discretionary payments grouped for next steps.
-	groups   map[groupKey]*informalGroup
-	interned map[string]int32 // scopes and joined IDs in group keys
+	groups    map[groupKey]*informalGroup
+	interned  map[string]int32    // scopes and joined IDs in group keys
+	partyNums map[uuid.UUID]int32 // parties in group keys
 
 	// received is the money each community-side party received from
 	// outside the community side, as known at At (money.go).
