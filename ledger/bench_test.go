@@ -77,7 +77,7 @@ func BenchmarkPost(b *testing.B) {
 
 // benchRegister is the council's mandate delegated to the officer for
 // mental health, with a monthly cumulative limit no benchmark reaches.
-func benchRegister(b *testing.B) *governance.Register {
+func benchRegister(b testing.TB) *governance.Register {
 	r := governance.NewRegister()
 	for _, p := range []coprod.Party{
 		{ID: council, Name: "Council", Sector: coprod.Statutory},

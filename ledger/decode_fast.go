@@ -3,6 +3,7 @@ package ledger
 import (
 	"bytes"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coprod/coprod"
 	"github.com/google/uuid"
@@ -10,59 +11,88 @@ import (
 
 // Replay decodes a transaction per journal line, so decoding is on its hot
 // path. decodeTransactionFast reads the form appendTransaction writes,
-// field by field, and reports false at the first thing it does not expect
-// (an escape, a byte outside printable ASCII, a labour record, metadata,
-// approvals, another field order), leaving the input to encoding/json. Whatever it
-// does accept it decodes exactly as encoding/json would: a fuzz target
-// holds the two together.
+// field by field (approvals, a labour record, metadata and a proof with
+// its links and acting-for records included), and reports false at the
+// first thing it does not expect (an escape, invalid UTF-8, another field
+// order, a form the encoder never writes, such as an empty object),
+// leaving the input to encoding/json. Whatever it does accept it decodes
+// exactly as encoding/json would, down to nil and empty slices and the
+// locations of times: a fuzz target holds the two together.
 func decodeTransactionFast(b []byte) (Transaction, bool) {
 	d := fastDecoder{b: b}
 	var t Transaction
 	ok := d.lit(`{"id":`) && d.uuid(&t.ID) &&
-		d.lit(`,"kind":`) && d.str((*string)(&t.Kind)) &&
+		d.lit(`,"kind":`) && d.kind(&t.Kind) &&
 		d.lit(`,"postings":[`) && d.postings(&t.Postings) &&
 		d.lit(`,"effective":`) && d.time(&t.Effective) &&
 		d.lit(`,"recorded":`) && d.time(&t.Recorded) &&
 		d.lit(`,"formality":{`) &&
 		d.optUUID(`"instrument":`, `,`, &t.Formality.Instrument) &&
 		d.optScope(`"scope":`, `,`, &t.Formality.Scope) &&
-		d.lit(`"decided_by":`) && d.uuid(&t.Formality.DecidedBy) && d.lit(`}`) &&
+		d.lit(`"decided_by":`) && d.uuid(&t.Formality.DecidedBy) &&
+		d.approvals(&t.Formality.Approvers) && d.lit(`}`) &&
 		d.optStr(`,"coverage":`, ``, (*string)(&t.Coverage)) &&
 		d.optUUID(`,"against":`, ``, &t.Against) &&
 		d.optUUID(`,"reverses":`, ``, &t.Reverses) &&
+		d.labour(&t.Labour) &&
 		d.optStr(`,"memo":`, ``, &t.Memo) &&
+		d.metadata(&t.Metadata) &&
+		d.proof(&t.Proof, t.Formality.Scope) &&
 		d.lit(`}`) && len(d.b) == 0
 	return t, ok
 }
 
 type fastDecoder struct{ b []byte }
 
+// lit consumes s. It is inlined, so s is a constant at every call.
 func (d *fastDecoder) lit(s string) bool {
-	if !bytes.HasPrefix(d.b, []byte(s)) {
+	if len(d.b) < len(s) || string(d.b[:len(s)]) != s {
 		return false
 	}
 	d.b = d.b[len(s):]
 	return true
 }
 
-// raw returns the contents of a JSON string made only of printable ASCII
-// with no escapes: exactly the bytes encoding/json would decode it to.
+// raw returns the contents of a JSON string with no escapes and no control
+// characters that is valid UTF-8: exactly the bytes encoding/json would
+// decode it to (it replaces invalid UTF-8, so that is declined).
 func (d *fastDecoder) raw() ([]byte, bool) {
 	if len(d.b) == 0 || d.b[0] != '"' {
 		return nil, false
 	}
-	for i := 1; i < len(d.b); i++ {
+	i := 1
+	for i < len(d.b) && plainASCII[d.b[i]] {
+		i++
+	}
+	if i < len(d.b) && d.b[i] == '"' {
+		s := d.b[1:i]
+		d.b = d.b[i+1:]
+		return s, true
+	}
+	for ; i < len(d.b); i++ {
 		switch c := d.b[i]; {
 		case c == '"':
 			s := d.b[1:i]
+			if !utf8.Valid(s) {
+				return nil, false
+			}
 			d.b = d.b[i+1:]
 			return s, true
-		case c < 0x20 || c >= 0x7f || c == '\\':
+		case c < 0x20 || c == '\\':
 			return nil, false
 		}
 	}
 	return nil, false
 }
+
+// plainASCII marks the ASCII bytes that stand for themselves in a JSON
+// string: not a control character, a quote or a backslash.
+var plainASCII = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func (d *fastDecoder) str(dst *string) bool {
 	s, ok := d.raw()
@@ -72,7 +102,57 @@ func (d *fastDecoder) str(dst *string) bool {
 	return ok
 }
 
+// kind reads a transaction kind, without allocating for a defined one.
+func (d *fastDecoder) kind(dst *Kind) bool {
+	s, ok := d.raw()
+	if !ok {
+		return false
+	}
+	for _, k := range kinds {
+		if string(k) == string(s) {
+			*dst = k
+			return true
+		}
+	}
+	*dst = Kind(s) // undefined: checkShape refuses it, as after encoding/json
+	return true
+}
+
+// kinds are the defined kinds, which kind reads without allocating.
+var kinds = [...]Kind{Payment, Grant, Contract, SLA, CoreFunding, ProjectFunding, InKind, UnpaidLabour, TimeCredit, InvolvementPayment, Reversal}
+
+// boolean reads a JSON true or false.
+func (d *fastDecoder) boolean(dst *bool) bool {
+	switch {
+	case d.lit(`true`):
+		*dst = true
+	case d.lit(`false`):
+		*dst = false
+	default:
+		return false
+	}
+	return true
+}
+
+// uuid reads a UUID as uuid.UUID.UnmarshalText does. The form the
+// encoder writes, 36 characters with no escapes, is read here; others go
+// to uuid.ParseBytes.
 func (d *fastDecoder) uuid(dst *uuid.UUID) bool {
+	if len(d.b) >= 38 && d.b[0] == '"' && d.b[37] == '"' {
+		s := d.b[1:37]
+		if s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+			return false
+		}
+		for i, x := range [16]uint8{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34} {
+			hi, lo := hexValue[s[x]], hexValue[s[x+1]]
+			if hi|lo > 0xf {
+				return false // not hex: uuid.ParseBytes refuses it too
+			}
+			dst[i] = hi<<4 | lo
+		}
+		d.b = d.b[38:]
+		return true
+	}
 	s, ok := d.raw()
 	if !ok {
 		return false
@@ -81,6 +161,24 @@ func (d *fastDecoder) uuid(dst *uuid.UUID) bool {
 	*dst = u
 	return err == nil
 }
+
+// hexValue is the value of a hexadecimal digit, in either case, as
+// uuid.ParseBytes reads it, and 0xff for any other byte.
+var hexValue = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case c >= '0' && c <= '9':
+			t[c] = byte(c - '0')
+		case c >= 'a' && c <= 'f':
+			t[c] = byte(c - 'a' + 10)
+		case c >= 'A' && c <= 'F':
+			t[c] = byte(c - 'A' + 10)
+		default:
+			t[c] = 0xff
+		}
+	}
+	return t
+}()
 
 func (d *fastDecoder) optUUID(key, sep string, dst *uuid.UUID) bool {
 	if !d.lit(key) {
@@ -96,33 +194,149 @@ func (d *fastDecoder) optStr(key, sep string, dst *string) bool {
 	return d.str(dst) && d.lit(sep)
 }
 
-// optScope reads a scope as encoding/json would through its
-// UnmarshalText: present, it must be a valid (so non-empty) scope.
+// scope reads a scope as encoding/json would through its UnmarshalText:
+// it must be a valid (so non-empty) scope.
+func (d *fastDecoder) scope(dst *coprod.Scope) bool {
+	s, ok := d.raw()
+	if !ok || !coprod.Scope(s).Valid() {
+		return false
+	}
+	*dst = coprod.Scope(s)
+	return true
+}
+
+// scopeIn is scope, sharing the bytes of within when the scope read is a
+// prefix of it.
+func (d *fastDecoder) scopeIn(dst *coprod.Scope, within coprod.Scope) bool {
+	s, ok := d.raw()
+	if !ok || !coprod.Scope(s).Valid() {
+		return false
+	}
+	if len(s) <= len(within) && string(within[:len(s)]) == string(s) {
+		*dst = within[:len(s)]
+	} else {
+		*dst = coprod.Scope(s)
+	}
+	return true
+}
+
 func (d *fastDecoder) optScope(key, sep string, dst *coprod.Scope) bool {
 	if !d.lit(key) {
 		return true
 	}
-	var s string
-	if !d.str(&s) || !coprod.Scope(s).Valid() {
-		return false
-	}
-	*dst = coprod.Scope(s)
-	return d.lit(sep)
+	return d.scope(dst) && d.lit(sep)
 }
 
+// time reads a time as encoding/json does, through
+// time.Time.UnmarshalJSON. That parses the quoted bytes as they stand, so
+// the string is taken up to its first quote: one with an escape or a
+// character outside RFC 3339 fails to parse, and is declined.
 func (d *fastDecoder) time(dst *time.Time) bool {
 	if len(d.b) == 0 || d.b[0] != '"' {
 		return false
 	}
-	start := d.b
-	if _, ok := d.raw(); !ok {
+	n := bytes.IndexByte(d.b[1:], '"') + 2
+	if n < 2 || dst.UnmarshalJSON(d.b[:n]) != nil {
 		return false
 	}
-	// time.Time.UnmarshalJSON parses exactly as encoding/json would.
-	return dst.UnmarshalJSON(start[:len(start)-len(d.b)]) == nil
+	d.b = d.b[n:]
+	return true
+}
+
+// amount reads null (the zero Amount) or {"value":"…","unit":"…"}, as
+// coprod.Amount.UnmarshalJSON does.
+func (d *fastDecoder) amount(dst *coprod.Amount) bool {
+	if d.lit(`null`) {
+		*dst = coprod.Amount{}
+		return true
+	}
+	if !d.lit(`{"value":`) {
+		return false
+	}
+	value, ok := d.raw()
+	if !ok || !d.lit(`,"unit":`) {
+		return false
+	}
+	unit, ok := d.raw()
+	if !ok || !d.lit(`}`) {
+		return false
+	}
+	a, ok := parseAmount(value, unit)
+	*dst = a
+	return ok
+}
+
+// parseAmount is coprod.ParseAmount on bytes. The plain decimals journals
+// hold ("-1250.00", "4") of at most sixteen digits and no more fraction
+// digits than the unit's scale are read straight into minor units, which
+// is what ParseAmount's own fast path does for them; anything else goes
+// to ParseAmount. Its unit is one of the defined units' constants, so
+// that neither allocates.
+func parseAmount(value, unit []byte) (coprod.Amount, bool) {
+	var u coprod.Unit
+	switch string(unit) {
+	case string(coprod.GBP):
+		u = coprod.GBP
+	case string(coprod.Hours):
+		u = coprod.Hours
+	case string(coprod.Credits):
+		u = coprod.Credits
+	default:
+		return coprod.Amount{}, false // ParseAmount refuses an undefined unit
+	}
+	if v, ok := plainMinor(value, int(u.Scale())); ok {
+		a, err := coprod.FromMinor(v, u)
+		return a, err == nil
+	}
+	a, err := coprod.ParseAmount(string(value), u)
+	return a, err == nil
+}
+
+// plainMinor reads s, if it is an optional '-', one or more digits and
+// optionally a point and one or more digits, sixteen digits in all and no
+// more after the point than scale, as minor units at scale. Below 10^16
+// at a scale of at most 2, the value is below 10^18 minor units.
+func plainMinor(s []byte, scale int) (int64, bool) {
+	if scale > 2 {
+		return 0, false
+	}
+	i, neg := 0, false
+	if len(s) > 0 && s[0] == '-' {
+		i, neg = 1, true
+	}
+	var v int64
+	digits, frac := 0, -1 // frac counts the digits after the point, once one is seen
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '.' && frac < 0 && digits > 0:
+			frac = 0
+			continue
+		case c < '0' || c > '9':
+			return 0, false
+		}
+		if digits++; digits > 16 {
+			return 0, false
+		}
+		if frac >= 0 {
+			frac++
+		}
+		v = v*10 + int64(c-'0')
+	}
+	if digits == 0 || frac == 0 || frac > scale {
+		return 0, false
+	}
+	for f := max(frac, 0); f < scale; f++ {
+		v *= 10
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
 }
 
 func (d *fastDecoder) postings(dst *[]Posting) bool {
+	*dst = make([]Posting, 0, 2) // most transactions have two
 	for {
 		var p Posting
 		if !d.lit(`{"account":`) || !d.uuid(&p.Account) || !d.lit(`,"amount":{"value":`) {
@@ -136,12 +350,188 @@ func (d *fastDecoder) postings(dst *[]Posting) bool {
 		if !ok || !d.lit(`}}`) {
 			return false
 		}
-		a, err := coprod.ParseAmount(string(value), coprod.Unit(unit))
-		if err != nil {
+		if p.Amount, ok = parseAmount(value, unit); !ok {
 			return false
 		}
-		p.Amount = a
 		*dst = append(*dst, p)
+		if d.lit(`]`) {
+			return true
+		}
+		if !d.lit(`,`) {
+			return false
+		}
+	}
+}
+
+// approvals reads the formality's approvals, if any: a non-empty list, as
+// the encoder writes them.
+func (d *fastDecoder) approvals(dst *[]Approval) bool {
+	if !d.lit(`,"approvers":[`) {
+		return true
+	}
+	for {
+		var a Approval
+		if !d.lit(`{"party":`) || !d.uuid(&a.Party) || !d.lit(`,"at":`) || !d.time(&a.At) ||
+			!d.optStr(`,"ref":`, ``, &a.Ref) || !d.lit(`}`) {
+			return false
+		}
+		*dst = append(*dst, a)
+		if d.lit(`]`) {
+			return true
+		}
+		if !d.lit(`,`) {
+			return false
+		}
+	}
+}
+
+// labour reads the labour record, if any, as encoding/json writes it.
+func (d *fastDecoder) labour(dst **Labour) bool {
+	if !d.lit(`,"labour":{"hours":`) {
+		return true
+	}
+	l := new(Labour)
+	*dst = l
+	return d.amount(&l.Hours) &&
+		d.lit(`,"method":`) && d.valuation(&l.Method) &&
+		d.lit(`,"rate":`) && d.amount(&l.Rate) &&
+		d.lit(`,"low":`) && d.amount(&l.Low) &&
+		d.lit(`,"high":`) && d.amount(&l.High) &&
+		d.optStr(`,"wage_source":`, ``, &l.WageSource) &&
+		d.lit(`,"recognised":`) && d.boolean(&l.Recognised) &&
+		d.lit(`}`)
+}
+
+// valuation reads a valuation method, without allocating for a defined
+// one.
+func (d *fastDecoder) valuation(dst *Valuation) bool {
+	s, ok := d.raw()
+	if !ok {
+		return false
+	}
+	switch string(s) {
+	case string(ReplacementCost):
+		*dst = ReplacementCost
+	case string(OpportunityCost):
+		*dst = OpportunityCost
+	case string(TimeCreditMethod):
+		*dst = TimeCreditMethod
+	default:
+		*dst = Valuation(s) // undefined: checkShape refuses it
+	}
+	return true
+}
+
+// metadata reads the metadata, if any: a non-empty object of strings.
+// A key given twice keeps its last value, as with encoding/json.
+func (d *fastDecoder) metadata(dst *map[string]string) bool {
+	if !d.lit(`,"metadata":{`) {
+		return true
+	}
+	m := make(map[string]string)
+	*dst = m
+	for {
+		var k, v string
+		if !d.str(&k) || !d.lit(`:`) || !d.str(&v) {
+			return false
+		}
+		m[k] = v
+		if d.lit(`}`) {
+			return true
+		}
+		if !d.lit(`,`) {
+			return false
+		}
+	}
+}
+
+// proof reads the proof, if any, as appendProof writes it: its path (null
+// for a nil one), then its acting-for records if there are any.
+func (d *fastDecoder) proof(dst **coprod.Proof, scope coprod.Scope) bool {
+	if !d.lit(`,"proof":{"path":`) {
+		return true
+	}
+	p := new(coprod.Proof)
+	*dst = p
+	if !d.lit(`null`) {
+		if !d.lit(`[`) {
+			return false
+		}
+		p.Path = make([]coprod.ProofLink, 0, 2)
+		if !d.lit(`]`) && !d.links(&p.Path, scope) {
+			return false
+		}
+	}
+	if d.lit(`,"acting":[`) && !d.acting(&p.Acting) {
+		return false
+	}
+	return d.lit(`}`)
+}
+
+// links reads the links of a non-empty proof path and its closing ']'.
+// Each link's scope covers the record's, scope, so is usually a prefix of
+// it, and then shares its bytes.
+func (d *fastDecoder) links(dst *[]coprod.ProofLink, scope coprod.Scope) bool {
+	for {
+		var l coprod.ProofLink
+		if !d.lit(`{"id":`) || !d.uuid(&l.ID) ||
+			!d.optUUID(`,"from":`, ``, &l.From) ||
+			!d.lit(`,"to":`) || !d.uuid(&l.To) ||
+			!d.lit(`,"scope":`) || !d.scopeIn(&l.Scope, scope) ||
+			!d.lit(`,"limit":`) || !d.amount(&l.Limit) ||
+			!d.period(&l.Period) || !d.lit(`}`) {
+			return false
+		}
+		*dst = append(*dst, l)
+		if d.lit(`]`) {
+			return true
+		}
+		if !d.lit(`,`) {
+			return false
+		}
+	}
+}
+
+// period reads a link's period, if any, as coprod.Window.UnmarshalJSON
+// would: at least one bound (the encoder omits the zero Window), and a
+// window that validates.
+func (d *fastDecoder) period(dst *coprod.Window) bool {
+	if !d.lit(`,"period":{`) {
+		return true
+	}
+	var w coprod.Window
+	switch {
+	case d.lit(`"not_before":`):
+		if !d.time(&w.NotBefore) {
+			return false
+		}
+		if d.lit(`,"expires":`) && !d.time(&w.Expires) {
+			return false
+		}
+	case d.lit(`"expires":`):
+		if !d.time(&w.Expires) {
+			return false
+		}
+	default:
+		return false
+	}
+	if !d.lit(`}`) || w.Validate() != nil {
+		return false
+	}
+	*dst = w
+	return true
+}
+
+// acting reads a proof's non-empty acting-for records and the closing ']'.
+func (d *fastDecoder) acting(dst *[]coprod.ProofActing) bool {
+	for {
+		var a coprod.ProofActing
+		if !d.lit(`{"id":`) || !d.uuid(&a.ID) ||
+			!d.lit(`,"person":`) || !d.uuid(&a.Person) ||
+			!d.lit(`,"for":`) || !d.uuid(&a.For) || !d.lit(`}`) {
+			return false
+		}
+		*dst = append(*dst, a)
 		if d.lit(`]`) {
 			return true
 		}

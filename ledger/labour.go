@@ -78,7 +78,7 @@ func (l *Labour) validate(kind Kind) error {
 		if l.Rate.IsSet() || l.Low.IsSet() || l.High.IsSet() {
 			return bad("time credits are never given a money rate")
 		}
-		if !l.Hours.Decimal().IsInteger() {
+		if !isInteger(l.Hours) {
 			return bad("time credits count whole hours, not %s", l.Hours)
 		}
 		return nil
@@ -129,7 +129,7 @@ func (l Labour) Value() (LabourValue, error) {
 	}
 	v := LabourValue{Hours: l.Hours}
 	if l.Method == TimeCreditMethod {
-		c, err := coprod.NewAmount(l.Hours.Decimal(), coprod.Credits)
+		c, err := asCredits(l.Hours)
 		if err != nil {
 			return LabourValue{}, fmt.Errorf("%w: %w", ErrInvalidLabour, err)
 		}
@@ -148,6 +148,49 @@ func (l Labour) Value() (LabourValue, error) {
 		return LabourValue{}, err
 	}
 	return v, nil
+}
+
+// isInteger reports whether a's value is a whole number: in minor units
+// when it has them, without a decimal.
+func isInteger(a coprod.Amount) bool {
+	if m, ok := a.Minor(); ok {
+		return m%int64(math.Pow10(int(a.Unit().Scale()))) == 0
+	}
+	return a.Decimal().IsInteger()
+}
+
+// asCredits returns a's value as an amount of credits, as NewAmount does
+// from its decimal (refusing a value that is not a whole number): in
+// minor units when a has them, without a decimal.
+func asCredits(a coprod.Amount) (coprod.Amount, error) {
+	if m, ok := a.Minor(); ok {
+		if p := int64(math.Pow10(int(a.Unit().Scale()))); m%p == 0 {
+			return coprod.FromMinor(m/p, coprod.Credits)
+		}
+	}
+	return coprod.NewAmount(a.Decimal(), coprod.Credits)
+}
+
+// sameValue reports whether a and b, perhaps of different units (hours
+// and credits), have the same value, as their decimals compare: in minor
+// units, brought to one scale, when both have them and that cannot
+// overflow.
+func sameValue(a, b coprod.Amount) bool {
+	x, xok := a.Minor()
+	y, yok := b.Minor()
+	if xok && yok {
+		sa, sb := a.Unit().Scale(), b.Unit().Scale()
+		for ; sa < sb && abs64(x) < 1e16; sa++ {
+			x *= 10
+		}
+		for ; sb < sa && abs64(y) < 1e16; sb++ {
+			y *= 10
+		}
+		if sa == sb {
+			return x == y
+		}
+	}
+	return a.Decimal().Equal(b.Decimal())
 }
 
 // times multiplies hours by an hourly rate, rounding half away from zero
@@ -193,7 +236,7 @@ func times(hours, rate coprod.Amount) (coprod.Amount, error) {
 func (l Labour) Postings(giver, receiver uuid.UUID) []Posting {
 	amount := l.Hours
 	if l.Method == TimeCreditMethod && l.Hours.IsSet() {
-		amount, _ = coprod.NewAmount(l.Hours.Decimal(), coprod.Credits)
+		amount, _ = asCredits(l.Hours)
 	}
 	return []Posting{{Account: giver, Amount: amount.Neg()}, {Account: receiver, Amount: amount}}
 }

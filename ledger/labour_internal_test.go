@@ -36,3 +36,34 @@ func TestTimesMatchesDecimal(t *testing.T) {
 		}
 	}
 }
+
+// TestLabourMinorUnitsMatchDecimal checks the minor-unit paths of
+// isInteger, asCredits and sameValue against the decimals they stand for,
+// in hours, credits and money, up to and beyond the int64 range.
+func TestLabourMinorUnitsMatchDecimal(t *testing.T) {
+	values := []string{"0", "1", "-1", "4", "4.00", "3.5", "0.05", "-12.34", "100", "99999999999999.99", "9999999999999999",
+		"99999999999999999", "100000000000000000", "123456789012345678901234.5", "-999999999999999999999999999999"}
+	var amounts []coprod.Amount
+	for _, v := range values {
+		for _, u := range []coprod.Unit{coprod.Hours, coprod.Credits, coprod.GBP} {
+			if a, err := coprod.ParseAmount(v, u); err == nil {
+				amounts = append(amounts, a)
+			}
+		}
+	}
+	for _, a := range amounts {
+		if got, want := isInteger(a), a.Decimal().IsInteger(); got != want {
+			t.Errorf("isInteger(%s) = %v, want %v", a, got, want)
+		}
+		got, gotErr := asCredits(a)
+		want, wantErr := coprod.NewAmount(a.Decimal(), coprod.Credits)
+		if (gotErr == nil) != (wantErr == nil) || !got.Equal(want) {
+			t.Errorf("asCredits(%s) = %v, %v; want %v, %v", a, got, gotErr, want, wantErr)
+		}
+		for _, b := range amounts {
+			if got, want := sameValue(a, b), a.Decimal().Equal(b.Decimal()); got != want {
+				t.Errorf("sameValue(%s, %s) = %v, want %v", a, b, got, want)
+			}
+		}
+	}
+}

@@ -489,8 +489,7 @@ func balanced(ps []Posting) error {
 // credits) its Labour record values.
 func labourMatches(tx *Transaction) error {
 	moved, _ := positive(tx.Postings, labourUnit(tx.Kind))
-	want := tx.Labour.Hours.Decimal()
-	if !moved.Decimal().Equal(want) {
+	if !sameValue(moved, tx.Labour.Hours) {
 		return fmt.Errorf("postings move %s, the labour record says %s", moved, tx.Labour.Hours)
 	}
 	return nil

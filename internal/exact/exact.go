@@ -167,9 +167,8 @@ func (r Sum) IsZero() bool {
 // Amount returns the total as an Amount. Add keeps every total within
 // range, so the error is only a guard.
 func (r Sum) Amount() (coprod.Amount, error) {
-	d := r.big
 	if !r.wide {
-		d = decimal.New(r.small, -r.unit.Scale())
+		return coprod.FromMinor(r.small, r.unit) // no decimal for an int64 total
 	}
-	return coprod.NewAmount(d, r.unit)
+	return coprod.NewAmount(r.big, r.unit)
 }

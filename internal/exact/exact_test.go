@@ -71,3 +71,21 @@ func TestSettle(t *testing.T) {
 		t.Fatalf("at MinInt64: moved %v, payee %v, %v", moved, payee, err)
 	}
 }
+
+// TestAmountOfAnInt64Total: a total held in minor units converts to the
+// amount NewAmount makes of its decimal, across the int64 range and the
+// units' scales.
+func TestAmountOfAnInt64Total(t *testing.T) {
+	for _, u := range []coprod.Unit{coprod.GBP, coprod.Hours, coprod.Credits} {
+		for _, v := range []int64{0, 1, -1, 1234, -99, 999_999_999_999_999_999, 1_000_000_000_000_000_000, -1_000_000_000_000_000_000, math.MaxInt64, math.MinInt64} {
+			got, err := Minor(u, v).Amount()
+			want, wantErr := coprod.NewAmount(decimal.New(v, -u.Scale()), u)
+			if err != nil || wantErr != nil || !got.Equal(want) || got.String() != want.String() {
+				t.Errorf("%d %s: got %v, %v; want %v, %v", v, u, got, err, want, wantErr)
+			}
+		}
+	}
+	if _, err := (Sum{}).Amount(); err == nil {
+		t.Error("a total with no unit converted")
+	}
+}
