@@ -189,7 +189,7 @@ type capChange struct {
 func (l *Ledger) capChanges(dst []capChange, kind string, id uuid.UUID, tx *Transaction, release *released) ([]capChange, error) {
 	if tx != nil {
 		if tx.Kind == Reversal {
-			if orig := l.txs[tx.Reverses]; orig != nil && orig.tx.Proof != nil {
+			if orig, _ := l.entry(tx.Reverses); orig != nil && orig.tx.Proof != nil {
 				v, ok, err := moneyValue(orig.tx.Postings)
 				if err != nil {
 					return nil, refuse(kind, id, ErrInvalidTransaction, "value of the original: %v", err)
@@ -334,14 +334,14 @@ func (l *Ledger) noteRecorded(t time.Time) {
 func (l *Ledger) Permission(id uuid.UUID) (coprod.Permission, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	e, ok := l.txs[id]
+	e, ok := l.entry(id)
 	if !ok {
 		return coprod.Permission{}, refuse("transaction", id, ErrUnknownTransaction, "no transaction %s", id)
 	}
 	tx := e.tx
 	var prior *coprod.Prior
 	if tx.Kind == Reversal {
-		orig := l.txs[tx.Reverses].tx
+		orig := l.mustEntry(tx.Reverses).tx
 		prior = &coprod.Prior{Decider: orig.Formality.DecidedBy, Proof: cloneProof(orig.Proof), Payers: l.payersOf(orig)}
 	}
 	p, _ := l.permission(tx, prior)

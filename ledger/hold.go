@@ -177,7 +177,7 @@ func (l *Ledger) placeHold(h Hold, journal bool) (Receipt, error) {
 		}
 	}
 	if h.Against != uuid.Nil {
-		if _, ok := l.txs[h.Against]; !ok {
+		if _, ok := l.entry(h.Against); !ok {
 			return Receipt{}, refuse("hold", h.ID, ErrUnknownTransaction, "against unknown transaction %s", h.Against)
 		}
 	}
@@ -252,7 +252,7 @@ func (l *Ledger) Capture(req CaptureRequest) (Receipt, error) {
 	if res != nil {
 		if res.Transaction != nil && res.Transaction.equal(&tx) {
 			l.mu.RLock()
-			seq := l.txs[req.ID].seq
+			seq := l.mustEntry(req.ID).seq
 			l.mu.RUnlock()
 			return Receipt{ID: req.ID, Seq: seq, Duplicate: true}, nil
 		}
@@ -431,7 +431,7 @@ func (l *Ledger) resolve(s *holdState, r HoldResolution, journal, legacy bool) (
 		if !r.At.Equal(tx.Recorded) || r.By != tx.Formality.DecidedBy {
 			return Receipt{}, refuse("hold", s.hold.ID, ErrInvalidTransaction, "the capture's time or decider differs from its transaction's")
 		}
-		if _, ok := l.txs[tx.ID]; ok {
+		if _, ok := l.entry(tx.ID); ok {
 			return Receipt{}, refuse("transaction", tx.ID, ErrIdempotencyConflict, "id already recorded")
 		}
 		effective = tx.Effective

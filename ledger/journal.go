@@ -262,7 +262,7 @@ func (l *Ledger) replayRecord(env journal.Line) error {
 		if err := mergeText(&tx, env.Text); err != nil {
 			return err
 		}
-		if _, ok := l.txs[tx.ID]; ok {
+		if _, ok := l.entry(tx.ID); ok {
 			return refuse("transaction", tx.ID, ErrIdempotencyConflict, "recorded twice")
 		}
 		if err := l.replayedAuthority("transaction", &tx); err != nil {

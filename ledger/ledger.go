@@ -103,7 +103,7 @@ type Ledger struct {
 	accounts     map[uuid.UUID]*account
 	accountOrder []*account
 
-	txs        map[uuid.UUID]*entry
+	txs        map[uuid.UUID]int // each transaction's place in txOrder: a map the collector need not scan
 	txOrder    []*entry
 	reversedBy map[uuid.UUID]uuid.UUID
 
@@ -150,9 +150,10 @@ type account struct {
 	ord     int32 // the account's place in accountOrder
 	balance exact.Sum
 	// entries are the transactions that post to the account, in the order
-	// recorded. A slice of pointers keeps appends cheap; the postings stay
-	// in the transactions.
-	entries []*entry
+	// recorded, by their place in txOrder: numbers, not pointers, so that
+	// the collector need not scan them. The postings stay in the
+	// transactions.
+	entries []int
 }
 
 type entry struct {
@@ -195,7 +196,7 @@ func New(opts Options) *Ledger {
 	return &Ledger{
 		opts:        opts,
 		accounts:    make(map[uuid.UUID]*account),
-		txs:         make(map[uuid.UUID]*entry),
+		txs:         make(map[uuid.UUID]int),
 		reversedBy:  make(map[uuid.UUID]uuid.UUID),
 		holds:       make(map[uuid.UUID]*holdState),
 		caps:        make(map[capKey]*capTotal),
@@ -280,7 +281,7 @@ func checkShape(tx *Transaction) error {
 func (l *Ledger) retry(tx *Transaction) (Receipt, bool, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	e, ok := l.txs[tx.ID]
+	e, ok := l.entry(tx.ID)
 	if !ok {
 		return Receipt{}, false, nil
 	}
@@ -316,7 +317,7 @@ func moneyValue(ps []Posting) (coprod.Amount, bool, error) {
 // it. The caller holds the write lock and has checked the shape.
 func (l *Ledger) record(e *entry, journal bool) (Receipt, error) {
 	tx := e.tx
-	if e, ok := l.txs[tx.ID]; ok {
+	if e, ok := l.entry(tx.ID); ok {
 		if !e.tx.equal(tx) {
 			return Receipt{}, refuse("transaction", tx.ID, ErrIdempotencyConflict, "recorded at seq %d with other content", e.seq)
 		}
@@ -355,7 +356,7 @@ func (l *Ledger) validate(tx *Transaction, balances []exact.Sum) ([]exact.Sum, e
 		return nil, refuse("transaction", tx.ID, sentinel, format, args...)
 	}
 	if tx.Reverses != uuid.Nil {
-		orig, ok := l.txs[tx.Reverses]
+		orig, ok := l.entry(tx.Reverses)
 		if !ok {
 			return reject(ErrUnknownTransaction, "reverses unknown transaction %s", tx.Reverses)
 		}
@@ -370,13 +371,13 @@ func (l *Ledger) validate(tx *Transaction, balances []exact.Sum) ([]exact.Sum, e
 		}
 	}
 	if tx.Against != uuid.Nil {
-		if _, ok := l.txs[tx.Against]; !ok {
+		if _, ok := l.entry(tx.Against); !ok {
 			return reject(ErrUnknownTransaction, "against unknown transaction %s", tx.Against)
 		}
 	}
 	kind := tx.Kind
 	if kind == Reversal {
-		kind = l.txs[tx.Reverses].tx.Kind // a mirror posts to the original's books
+		kind = l.mustEntry(tx.Reverses).tx.Kind // a mirror posts to the original's books
 	}
 	book := bookFor(kind)
 	for i, p := range tx.Postings {
@@ -510,10 +511,26 @@ func positive(ps []Posting, u coprod.Unit) (coprod.Amount, error) {
 	return sum, nil
 }
 
+// entry returns the transaction recorded with ID id. The caller holds the
+// lock.
+func (l *Ledger) entry(id uuid.UUID) (*entry, bool) {
+	i, ok := l.txs[id]
+	if !ok {
+		return nil, false
+	}
+	return l.txOrder[i], true
+}
+
+// mustEntry is entry for an ID validation has found.
+func (l *Ledger) mustEntry(id uuid.UUID) *entry {
+	e, _ := l.entry(id)
+	return e
+}
+
 func (l *Ledger) apply(e *entry, balances []exact.Sum) {
 	tx := e.tx
 	e.seq = l.seq
-	l.txs[tx.ID] = e
+	l.txs[tx.ID] = len(l.txOrder)
 	l.txOrder = append(l.txOrder, e)
 	tx.Kind, tx.Coverage = tx.Kind.canonical(), tx.Coverage.canonical()
 	if d := tx.Formality.DecidedBy; d != l.lastDecider {
@@ -533,13 +550,13 @@ func (l *Ledger) apply(e *entry, balances []exact.Sum) {
 		acc := l.accounts[p.Account]
 		acc.balance = balances[i]
 		e.accts = append(e.accts, acc)
-		if n := len(acc.entries); n == 0 || acc.entries[n-1] != e {
-			acc.entries = append(acc.entries, e)
+		if n, at := len(acc.entries), len(l.txOrder)-1; n == 0 || acc.entries[n-1] != at {
+			acc.entries = append(acc.entries, at)
 		}
 	}
 	if tx.Reverses != uuid.Nil {
 		l.reversedBy[tx.Reverses] = tx.ID
-		l.txs[tx.Reverses].rev = e
+		l.mustEntry(tx.Reverses).rev = e
 	}
 }
 
@@ -654,7 +671,7 @@ func (l *Ledger) Reverse(req ReversalRequest) (Receipt, error) {
 		return Receipt{}, refuseCause("transaction", req.ID, ErrInvalidTransaction, err)
 	}
 	l.mu.RLock()
-	orig, ok := l.txs[req.Of]
+	orig, ok := l.entry(req.Of)
 	var tx Transaction
 	var prior coprod.Prior
 	if ok {

@@ -45,7 +45,7 @@ func (l *Ledger) Accounts() iter.Seq[Account] {
 func (l *Ledger) Transaction(id uuid.UUID) (Transaction, bool) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	e, ok := l.txs[id]
+	e, ok := l.entry(id)
 	if !ok {
 		return Transaction{}, false
 	}
@@ -111,7 +111,8 @@ func (l *Ledger) balanceWhere(account uuid.UUID, keep func(*Transaction) bool) (
 		return coprod.Amount{}, refuse("account", account, ErrUnknownAccount, "no account %s", account)
 	}
 	sum := coprod.Zero(a.Unit)
-	for _, e := range a.entries {
+	for _, i := range a.entries {
+		e := l.txOrder[i]
 		if !keep(e.tx) {
 			continue
 		}
@@ -290,7 +291,7 @@ type BudgetReport struct {
 func (l *Ledger) BudgetVsActual(grant uuid.UUID) (BudgetReport, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	g, ok := l.txs[grant]
+	g, ok := l.entry(grant)
 	if !ok {
 		return BudgetReport{}, refuse("transaction", grant, ErrUnknownTransaction, "no grant %s", grant)
 	}
