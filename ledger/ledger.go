@@ -577,15 +577,19 @@ func (l *Ledger) internProof(p *coprod.Proof) *coprod.Proof {
 			return q
 		}
 	}
-	if len(kept) < maxProofsPerLink { // beyond, keep p unshared: the scan stays short
-		l.proofs[last] = append(kept, p)
+	if len(kept) == maxProofsPerLink {
+		// Keep the newest: records come in time order, and a link's
+		// proofs change with each period span.
+		kept = append(kept[:0], kept[1:]...)
 	}
+	l.proofs[last] = append(kept, p)
 	return p
 }
 
 // maxProofsPerLink bounds the proofs internProof compares a new one with:
 // a link's proofs differ by period span and by the path above it, a few
-// in practice.
+// at a time in practice. Older ones stay with their records, unshared
+// with new ones.
 const maxProofsPerLink = 16
 
 // sameProof reports whether a and b are equal and would be written the
