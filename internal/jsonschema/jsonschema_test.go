@@ -105,5 +105,5 @@ func TestUnreadableSchemas(t *testing.T) {
 func TestModuleSchemasLoad(t *testing.T) {
 	s, err := jsonschema.Load("../../schema")
 	require.NoError(t, err)
-	assert.Len(t, s.Files(), 8)
+	assert.Len(t, s.Files(), 10)
 }
