@@ -159,9 +159,11 @@ type account struct {
 type entry struct {
 	tx  *Transaction // owned by the ledger: never handed out, only copies
 	seq int
-	// accts are the accounts of tx.Postings, in order, resolved once when
-	// the entry is applied so that scans need no lookup per posting.
-	accts []*account
+	// accts are the accounts of tx.Postings, in order, by their place in
+	// accountOrder: resolved once when the entry is applied, so that scans
+	// need no lookup per posting, and numbers, so that the collector need
+	// not follow them.
+	accts []int32
 	// rev is the reversal of tx, once one is recorded.
 	rev *entry
 	// scope is tx's scope by its number in the ledger's scopes, or -1.
@@ -178,7 +180,7 @@ func newEntry(tx Transaction) *entry {
 		entry
 		tx    Transaction
 		posts [2]Posting
-		accts [2]*account
+		accts [2]int32
 	}{tx: tx}
 	box.entry.tx = &box.tx
 	if n := len(tx.Postings); n <= len(box.posts) {
@@ -521,6 +523,9 @@ func (l *Ledger) entry(id uuid.UUID) (*entry, bool) {
 	return l.txOrder[i], true
 }
 
+// acct returns the account of e's posting i. The caller holds the lock.
+func (l *Ledger) acct(e *entry, i int) *account { return l.accountOrder[e.accts[i]] }
+
 // mustEntry is entry for an ID validation has found.
 func (l *Ledger) mustEntry(id uuid.UUID) *entry {
 	e, _ := l.entry(id)
@@ -549,7 +554,7 @@ func (l *Ledger) apply(e *entry, balances []exact.Sum) {
 	for i, p := range tx.Postings {
 		acc := l.accounts[p.Account]
 		acc.balance = balances[i]
-		e.accts = append(e.accts, acc)
+		e.accts = append(e.accts, acc.ord)
 		if n, at := len(acc.entries), len(l.txOrder)-1; n == 0 || acc.entries[n-1] != at {
 			acc.entries = append(acc.entries, at)
 		}

@@ -588,7 +588,7 @@ func (l *Ledger) metricsOf(e *entry, s *metricsSums, classify Classifier) error 
 		s.inScope = append(s.inScope, ss)
 	}
 	if tx.Labour != nil {
-		acc, ok := labourProvider(e)
+		acc, ok := l.labourProvider(e)
 		if !ok {
 			return nil
 		}
@@ -625,7 +625,7 @@ func (l *Ledger) metricsOf(e *entry, s *metricsSums, classify Classifier) error 
 		if p.Amount.Sign() <= 0 || p.Amount.Unit() != coprod.GBP {
 			continue
 		}
-		acc := e.accts[i]
+		acc := l.acct(e, i)
 		v := exact.Of(p.Amount)
 		if tx.Kind == InKind {
 			add(&s.inKind, v)
@@ -712,10 +712,10 @@ func (l *Ledger) metricsOf(e *entry, s *metricsSums, classify Classifier) error 
 
 // labourProvider is the memorandum account credited with the hours
 // given: its owner is the party who gave the time.
-func labourProvider(e *entry) (*account, bool) {
+func (l *Ledger) labourProvider(e *entry) (*account, bool) {
 	for i, p := range e.tx.Postings {
 		if p.Amount.Sign() < 0 {
-			return e.accts[i], true
+			return l.acct(e, i), true
 		}
 	}
 	return nil, false

@@ -177,7 +177,7 @@ func (l *Ledger) transfers(e *entry, yield func(transfer) error) error {
 		// The common case, one payer and one payee: the mirror check
 		// makes the two postings opposite, in one unit.
 		p, q := &tx.Postings[0], &tx.Postings[1]
-		from, to := e.accts[0], e.accts[1]
+		from, to := l.acct(e, 0), l.acct(e, 1)
 		if p.Amount.Sign() > 0 {
 			p, from, to = q, to, from
 		}
@@ -190,7 +190,7 @@ func (l *Ledger) transfers(e *entry, yield func(transfer) error) error {
 	var buf [8]net
 	nets := buf[:0]
 	for i, p := range tx.Postings {
-		acc := e.accts[i]
+		acc := l.acct(e, i)
 		owner, unit := acc.Owner, p.Amount.Unit()
 		i := 0
 		for i < len(nets) && (nets[i].owner != owner || nets[i].v.Unit() != unit) {

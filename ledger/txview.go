@@ -16,7 +16,7 @@ import (
 // TxView views nothing and must not be read.
 type TxView struct {
 	tx    *Transaction
-	accts []*account // of the postings, fixed before the transaction was published
+	accts []int32 // the postings' accounts' places, fixed before the transaction was published
 }
 
 // ID returns the transaction's ID.
@@ -61,7 +61,7 @@ func (v TxView) Posting(i int) Posting { return v.tx.Postings[i] }
 // accounts were opened, which is the order Accounts yields them in: a
 // scan can keep what it needs of each account in a slice, indexed by
 // this, instead of looking the account's ID up for every posting.
-func (v TxView) AccountIndex(i int) int { return int(v.accts[i].ord) }
+func (v TxView) AccountIndex(i int) int { return int(v.accts[i]) }
 
 // Labour returns a copy of the transaction's labour record and true, or
 // false if it records none.
