@@ -64,7 +64,7 @@ func fromMinor(v int64, u Unit) Amount {
 func fromDecimal(d decimal.Decimal, u Unit) Amount {
 	u = u.canonical()
 	scale := u.Scale()
-	if d.NumDigits()+int(d.Exponent())+int(scale) <= 18 { // |d| < 10^(18-scale)
+	if numDigits(d)+int(d.Exponent())+int(scale) <= 18 { // |d| < 10^(18-scale)
 		if m := d.Shift(scale); m.IsInteger() {
 			return Amount{minor: m.IntPart(), unit: u}
 		}
@@ -214,7 +214,7 @@ func checkRange(d decimal.Decimal, scale int32) error {
 	}
 	huge := d.Coefficient().BitLen() > maxCoefficientBits
 	if !huge {
-		n := int64(d.NumDigits())
+		n := int64(numDigits(d))
 		if n+exp > MaxIntegerDigits {
 			return ErrOverflow
 		}
@@ -247,10 +247,28 @@ func describe(d decimal.Decimal) string {
 // MaxIntegerDigits digits before the point: it accepts exactly
 // |value| < 10^MaxIntegerDigits.
 func checkMagnitude(d decimal.Decimal) error {
-	if d.Sign() != 0 && d.NumDigits()+int(d.Exponent()) > MaxIntegerDigits {
+	if d.Sign() != 0 && numDigits(d)+int(d.Exponent()) > MaxIntegerDigits {
 		return ErrOverflow
 	}
 	return nil
+}
+
+// numDigits returns the number of digits of d's coefficient, exactly.
+// decimal.NumDigits takes a float logarithm for a coefficient of up to
+// 2^53, which counts 10^15 as fifteen digits; that range, and the few
+// digits above it, are counted here in integers instead.
+func numDigits(d decimal.Decimal) int {
+	n := d.NumDigits() // exact beyond 2^53, and off by at most one below
+	if n <= 17 {       // |coefficient| < 10^17: it fits an int64
+		c := d.CoefficientInt64()
+		if c < 0 {
+			c = -c
+		}
+		for n = 1; c >= 10; n++ {
+			c /= 10
+		}
+	}
+	return n
 }
 
 // Zero returns the zero amount of unit u. It panics if u is not a defined

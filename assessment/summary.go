@@ -183,6 +183,9 @@ func Summarize(r Rubric, results []Result) (Summary, error) {
 		if k == 0 {
 			s.Unit = res.Unit
 		}
+		if !res.Unit.Valid() {
+			return Summary{}, unfit(k, "unit %q", res.Unit)
+		}
 		if res.Unit != s.Unit {
 			// A service's level and an organisation's answer different
 			// questions: counting them together would mix the two.
@@ -211,6 +214,24 @@ func Summarize(r Rubric, results []Result) (Summary, error) {
 				return Summary{}, unfit(k, "%s %q at %d not on the ladder %q", x.what, x.l.Rung, x.l.Position, r.Ladder.ID)
 			}
 			x.counts[p]++
+		}
+		// The level is the lower of the two readings, and a lock says
+		// which holds it down exactly when they differ: a result that
+		// says otherwise was not made by Assess, and counting it would
+		// put it under a lock, or none, that its readings contradict.
+		gov, prac := res.Ceiling.Position, res.Practice.Position
+		if res.Level.Position != min(gov, prac) {
+			return Summary{}, unfit(k, "level %d is not the lower of ceiling %d and practice %d", res.Level.Position, gov, prac)
+		}
+		want := ""
+		switch {
+		case gov < prac:
+			want = LockByGovernance
+		case prac < gov:
+			want = LockByPractice
+		}
+		if got := lockKind(res.Lock); got != want && (got == LockByGovernance || got == LockByPractice || got == "") {
+			return Summary{}, unfit(k, "lock %q with ceiling %d and practice %d", got, gov, prac)
 		}
 		switch {
 		case res.Lock == nil:
@@ -274,6 +295,14 @@ func Summarize(r Rubric, results []Result) (Summary, error) {
 			cmp.Compare(i, j), strings.Compare(a.Criterion, b.Criterion))
 	})
 	return s, nil
+}
+
+// lockKind is l's kind, or "" for no lock.
+func lockKind(l *Lock) string {
+	if l == nil {
+		return ""
+	}
+	return l.Kind
 }
 
 func unfit(index int, format string, a ...any) error {

@@ -486,6 +486,10 @@ func (l *Ledger) Holds() iter.Seq[HoldStatus] {
 		l.mu.RUnlock()
 		for i, s := range order {
 			st := HoldStatus{Hold: s.hold}
+			// The hold's proof and approvals are the ledger's: it gives
+			// back against the proof's links when the hold is resolved.
+			st.Hold.Proof = cloneProof(s.hold.Proof)
+			st.Hold.Formality.Approvers = slices.Clone(s.hold.Formality.Approvers)
 			if res := resolved[i]; res != nil {
 				st.Resolution = *res
 				st.Resolution.Approvers = slices.Clone(res.Approvers)
