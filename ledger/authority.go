@@ -63,7 +63,10 @@ func (l *Ledger) authorize(kind string, tx *Transaction, prior *coprod.Prior) (*
 		// One acting-for record per payer, and a payer per posting.
 		return nil, refuse(kind, tx.ID, ErrNotAuthorized, "the authority's proof names %d acting-for records, more than %d", len(proof.Acting), MaxPostings)
 	}
-	return &proof, nil
+	// The ledger keeps its own copy: an authority may reuse or change its
+	// slices after answering, and a kept proof is shared by every record
+	// made under the same authority.
+	return cloneProof(&proof), nil
 }
 
 // permission is the question tx puts to the authority, with the first

@@ -76,3 +76,36 @@ func TestSharedProofsReadAsGiven(t *testing.T) {
 	require.NoError(t, err)
 	check(replayed)
 }
+
+// reusingAuthorizer answers every record with the same backing array for
+// its proof path, and changes it after answering, as a careless or
+// hostile authority might.
+type reusingAuthorizer struct {
+	path []coprod.ProofLink
+}
+
+func (a *reusingAuthorizer) Permit(p coprod.Permission) (coprod.Proof, error) {
+	a.path[0].Scope, a.path[0].ID = "commission", id("d") // the answer for this record
+	return coprod.Proof{Path: a.path}, nil
+}
+
+// TestKeptProofIsTheLedgersOwn: an authority that changes the slices of a
+// proof after giving it changes nothing the ledger keeps, for the record
+// it answered or any record sharing that proof.
+func TestKeptProofIsTheLedgersOwn(t *testing.T) {
+	auth := &reusingAuthorizer{path: []coprod.ProofLink{{ID: id("d"), From: id("council"), To: officer, Scope: "commission"}}}
+	l := newLedger(t, ledger.Options{Authorizer: auth})
+	for _, name := range []string{"own1", "own2"} {
+		_, err := l.Post(pay(name, "council-budget", "hub-cash", "10", ledger.Grant, officer, id("d"), day(2025, 5, 1)))
+		require.NoError(t, err)
+		auth.path[0].Scope = "changed-after-answering"
+		auth.path[0].ID = id("forged")
+	}
+	for _, name := range []string{"own1", "own2"} {
+		tx, ok := l.Transaction(id(name))
+		require.True(t, ok)
+		require.Len(t, tx.Proof.Path, 1)
+		assert.Equal(t, coprod.Scope("commission"), tx.Proof.Path[0].Scope, name)
+		assert.Equal(t, id("d"), tx.Proof.Path[0].ID, name)
+	}
+}
