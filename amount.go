@@ -515,7 +515,7 @@ func (a Amount) String() string {
 		return "none"
 	}
 	b := make([]byte, 0, 24+len(a.unit))
-	b = append(a.appendValue(b), ' ')
+	b = append(a.AppendValue(b), ' ')
 	return string(append(b, a.unit...))
 }
 
@@ -525,13 +525,16 @@ func (a Amount) Value() string {
 	if !a.IsSet() {
 		return ""
 	}
-	return string(a.appendValue(make([]byte, 0, 24)))
+	return string(a.AppendValue(make([]byte, 0, 24)))
 }
 
-// appendValue appends a's value at the unit's scale: what
-// decimal.StringFixed prints, without decimal arithmetic for a small
-// amount.
-func (a Amount) appendValue(b []byte) []byte {
+// AppendValue appends Value to b and returns the extended buffer: for
+// encoders that write many amounts, it prints one in minor units without
+// allocating.
+func (a Amount) AppendValue(b []byte) []byte {
+	if !a.IsSet() {
+		return b
+	}
 	scale := int(a.unit.Scale())
 	if a.big != nil {
 		return append(b, a.big.StringFixed(int32(scale))...)
@@ -569,7 +572,7 @@ func (a Amount) MarshalJSON() ([]byte, error) {
 	// value and unit code never need escaping.
 	b := make([]byte, 0, len(`{"value":"","unit":""}`)+24+len(a.unit))
 	b = append(b, `{"value":"`...)
-	b = a.appendValue(b)
+	b = a.AppendValue(b)
 	b = append(b, `","unit":"`...)
 	b = append(b, a.unit...)
 	return append(b, `"}`...), nil

@@ -53,6 +53,9 @@ func TestAmountFormsAgree(t *testing.T) {
 			}
 			canonical(a)
 			canonical(b)
+			if got := string(a.AppendValue([]byte("v="))); got != "v="+a.Value() {
+				t.Fatalf("AppendValue gives %q, Value %q", got, a.Value())
+			}
 			if !a.Decimal().Equal(x) || a.Value() != x.StringFixed(scale) || a.String() != x.StringFixed(scale)+" "+string(u) {
 				t.Fatalf("%s: value %s, printed %q, want %s", x, a.Decimal(), a.Value(), x.StringFixed(scale))
 			}

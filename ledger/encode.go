@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/coprod/coprod"
@@ -233,36 +232,10 @@ func appendAmount(b []byte, a coprod.Amount) []byte {
 		return append(b, "null"...)
 	}
 	b = append(b, `{"value":"`...)
-	if v, ok := a.Minor(); ok {
-		b = appendMinor(b, v, int(a.Unit().Scale()))
-	} else {
-		b = append(b, a.Value()...)
-	}
+	b = a.AppendValue(b)
 	b = append(b, `","unit":`...)
 	b = appendString(b, string(a.Unit()))
 	return append(b, '}')
-}
-
-// appendMinor formats v minor units at scale places: 1234, 2 → "12.34".
-func appendMinor(b []byte, v int64, scale int) []byte {
-	if v < 0 {
-		b = append(b, '-')
-	}
-	u := uint64(v)
-	if v < 0 {
-		u = uint64(-v)
-	}
-	var digits [24]byte
-	d := strconv.AppendUint(digits[:0], u, 10)
-	for len(d) <= scale { // at least one digit before the point
-		d = append([]byte{'0'}, d...)
-	}
-	b = append(b, d[:len(d)-scale]...)
-	if scale > 0 {
-		b = append(b, '.')
-		b = append(b, d[len(d)-scale:]...)
-	}
-	return b
 }
 
 // appendTime writes t as time.Time.MarshalJSON does, refusing the same
