@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/coprod/coprod"
@@ -101,13 +102,8 @@ func appendTransaction(b []byte, t *Transaction) ([]byte, error) {
 		b = appendUUID(b, t.Reverses)
 	}
 	if t.Labour != nil {
-		// Rare enough to leave to encoding/json.
-		l, err := json.Marshal(t.Labour)
-		if err != nil {
-			return nil, err
-		}
 		b = append(b, `,"labour":`...)
-		b = append(b, l...)
+		b = appendLabour(b, t.Labour)
 	}
 	if t.Memo != "" {
 		b = append(b, `,"memo":`...)
@@ -247,6 +243,27 @@ func appendTime(b []byte, t time.Time) ([]byte, error) {
 	b = append(b, '"')
 	b = t.AppendFormat(b, time.RFC3339Nano)
 	return append(b, '"'), nil
+}
+
+// appendLabour writes a labour record as encoding/json writes Labour.
+func appendLabour(b []byte, l *Labour) []byte {
+	b = append(b, `{"hours":`...)
+	b = appendAmount(b, l.Hours)
+	b = append(b, `,"method":`...)
+	b = appendString(b, string(l.Method))
+	b = append(b, `,"rate":`...)
+	b = appendAmount(b, l.Rate)
+	b = append(b, `,"low":`...)
+	b = appendAmount(b, l.Low)
+	b = append(b, `,"high":`...)
+	b = appendAmount(b, l.High)
+	if l.WageSource != "" {
+		b = append(b, `,"wage_source":`...)
+		b = appendString(b, l.WageSource)
+	}
+	b = append(b, `,"recognised":`...)
+	b = strconv.AppendBool(b, l.Recognised)
+	return append(b, '}')
 }
 
 // appendString writes s as a JSON string the way encoding/json does,

@@ -106,6 +106,13 @@ func FuzzAppendTransaction(f *testing.F) {
 				Approvers: []Approval{{Party: uuid.New(), At: at.Add(-time.Duration(nanos)), Ref: memo}, {Party: uuid.New(), At: at}}},
 			Coverage: Coverage(value), Memo: memo, Metadata: map[string]string{key: value, value: memo},
 		}
+		if a%3 != 0 { // a labour record, some of its amounts unset
+			hours, _ := coprod.NewAmount(decimal.New(b%100000, -2), coprod.Hours)
+			tx.Labour = &Labour{Hours: hours, Method: Valuation(key), Rate: amount(a), WageSource: memo, Recognised: nanos%2 == 0}
+			if a%2 == 0 {
+				tx.Labour.Low, tx.Labour.High = amount(a/2), amount(b)
+			}
+		}
 		checkEncoding(t, &tx)
 	})
 }
