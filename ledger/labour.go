@@ -127,6 +127,11 @@ func (l Labour) Value() (LabourValue, error) {
 	if err := l.validate(kind); err != nil {
 		return LabourValue{}, err
 	}
+	return l.value()
+}
+
+// value is Value for a record already validated.
+func (l Labour) value() (LabourValue, error) {
 	v := LabourValue{Hours: l.Hours}
 	if l.Method == TimeCreditMethod {
 		c, err := asCredits(l.Hours)

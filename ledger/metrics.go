@@ -596,7 +596,7 @@ func (l *Ledger) metricsOf(e *entry, s *metricsSums, classify Classifier) error 
 		if !sector.IsCommunity() && sector != coprod.Individual {
 			return nil
 		}
-		v, err := tx.Labour.Value()
+		v, err := tx.Labour.value() // validated when it was recorded
 		if err != nil {
 			return err
 		}

@@ -310,7 +310,7 @@ func (t *Transaction) validateShape() error {
 		}
 		// A value out of range would break every metric over the
 		// transaction's period: refuse it here, once.
-		if _, err := t.Labour.Value(); err != nil {
+		if _, err := t.Labour.value(); err != nil {
 			return err
 		}
 	}
