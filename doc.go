@@ -27,7 +27,10 @@
 //
 // An [Amount] is an exact decimal in a [Unit]. Every unit has a fixed scale
 // (GBP and hours 2 decimal places, time credits 0) and every Amount is held
-// at its unit's scale, so two equal amounts print the same.
+// at its unit's scale, so two equal amounts print the same. Below 10^18
+// minor units (pence, hundredths of an hour), which is every amount a
+// partnership records, it is an int64 of minor units and needs no heap
+// memory; beyond, an exact decimal.
 //
 // A [Window] is a half-open interval of time [NotBefore, Expires); a zero
 // bound is open on that side.
