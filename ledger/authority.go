@@ -341,10 +341,10 @@ func (l *Ledger) Permission(id uuid.UUID) (coprod.Permission, error) {
 	if !ok {
 		return coprod.Permission{}, refuse("transaction", id, ErrUnknownTransaction, "no transaction %s", id)
 	}
-	tx := e.tx
+	tx := &e.tx
 	var prior *coprod.Prior
 	if tx.Kind == Reversal {
-		orig := l.mustEntry(tx.Reverses).tx
+		orig := &l.mustEntry(tx.Reverses).tx
 		prior = &coprod.Prior{Decider: orig.Formality.DecidedBy, Proof: cloneProof(orig.Proof), Payers: l.payersOf(orig)}
 	}
 	p, _ := l.permission(tx, prior)

@@ -57,7 +57,7 @@ func (l *Ledger) awards() []coprod.Award {
 			Decider: h.Formality.DecidedBy, Instrument: h.Formality.Instrument, At: h.Recorded})
 	}
 	for _, e := range l.txOrder {
-		tx := e.tx
+		tx := &e.tx
 		if !awardKind(tx.Kind) || tx.Against != uuid.Nil || captures[tx.ID] {
 			continue
 		}

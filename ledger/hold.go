@@ -460,7 +460,7 @@ func (l *Ledger) resolve(s *holdState, r HoldResolution, journal, legacy bool) (
 	id := s.hold.ID
 	if tx != nil {
 		e := newEntry(*tx)
-		r.Transaction = e.tx // s.res is &r: the resolution and the ledger share one copy
+		r.Transaction = &e.tx // s.res is &r: the resolution and the ledger share one copy
 		l.apply(e, balances)
 		id = tx.ID
 	}

@@ -157,36 +157,48 @@ type account struct {
 }
 
 type entry struct {
-	tx  *Transaction // owned by the ledger: never handed out, only copies
+	// tx is owned by the ledger: never handed out, only copies. It is
+	// held by value, not by a pointer into the same allocation, so that
+	// the collector has one pointer fewer to follow per transaction; code
+	// that names it takes its address (tx := &e.tx), never a copy.
+	tx  Transaction
 	seq int
+	// rev is the reversal of tx, once one is recorded.
+	rev *entry
 	// accts are the accounts of tx.Postings, in order, by their place in
 	// accountOrder: resolved once when the entry is applied, so that scans
 	// need no lookup per posting, and numbers, so that the collector need
-	// not follow them.
-	accts []int32
-	// rev is the reversal of tx, once one is recorded.
-	rev *entry
+	// not follow them. The first two are held inline (most transactions
+	// have two postings); moreAccts holds the rest, nil otherwise. Read
+	// them with acct.
+	accts     [2]int32
+	moreAccts []int32
 	// scope is tx's scope by its number in the ledger's scopes, or -1.
 	scope int32
 }
 
+// acct returns the place in accountOrder of the account of e's posting
+// i, once e is applied.
+func (e *entry) acct(i int) int32 {
+	if i < len(e.accts) {
+		return e.accts[i]
+	}
+	return e.moreAccts[i-len(e.accts)]
+}
+
 // newEntry keeps a transaction and its entry in one allocation, with
-// room for the postings and accounts of two postings, the common case: a
-// scan then reads one object per transaction. It copies tx's postings,
-// so tx may share them with the caller; its other slices and maps must
-// be the ledger's own.
+// room for two postings, the common case: a scan then
+// reads one object per transaction. It copies tx's postings, so tx may
+// share them with the caller; its other slices and maps must be the
+// ledger's own.
 func newEntry(tx Transaction) *entry {
 	box := &struct {
 		entry
-		tx    Transaction
 		posts [2]Posting
-		accts [2]int32
-	}{tx: tx}
-	box.entry.tx = &box.tx
+	}{entry: entry{tx: tx}}
 	if n := len(tx.Postings); n <= len(box.posts) {
 		box.tx.Postings = box.posts[:n:n]
 		copy(box.posts[:], tx.Postings)
-		box.entry.accts = box.accts[:0:n]
 	} else {
 		box.tx.Postings = slices.Clone(tx.Postings)
 	}
@@ -318,7 +330,7 @@ func moneyValue(ps []Posting) (coprod.Amount, bool, error) {
 // record validates e's transaction against the ledger's state and applies
 // it. The caller holds the write lock and has checked the shape.
 func (l *Ledger) record(e *entry, journal bool) (Receipt, error) {
-	tx := e.tx
+	tx := &e.tx
 	if e, ok := l.entry(tx.ID); ok {
 		if !e.tx.equal(tx) {
 			return Receipt{}, refuse("transaction", tx.ID, ErrIdempotencyConflict, "recorded at seq %d with other content", e.seq)
@@ -368,7 +380,7 @@ func (l *Ledger) validate(tx *Transaction, balances []exact.Sum) ([]exact.Sum, e
 		if by, ok := l.reversedBy[tx.Reverses]; ok {
 			return reject(ErrAlreadyReversed, "%s was reversed by %s", tx.Reverses, by)
 		}
-		if !isMirror(tx, orig.tx) {
+		if !isMirror(tx, &orig.tx) {
 			return reject(ErrInvalidTransaction, "not the exact mirror of %s", tx.Reverses)
 		}
 	}
@@ -524,7 +536,7 @@ func (l *Ledger) entry(id uuid.UUID) (*entry, bool) {
 }
 
 // acct returns the account of e's posting i. The caller holds the lock.
-func (l *Ledger) acct(e *entry, i int) *account { return l.accountOrder[e.accts[i]] }
+func (l *Ledger) acct(e *entry, i int) *account { return l.accountOrder[e.acct(i)] }
 
 // mustEntry is entry for an ID validation has found.
 func (l *Ledger) mustEntry(id uuid.UUID) *entry {
@@ -533,7 +545,7 @@ func (l *Ledger) mustEntry(id uuid.UUID) *entry {
 }
 
 func (l *Ledger) apply(e *entry, balances []exact.Sum) {
-	tx := e.tx
+	tx := &e.tx
 	e.seq = l.seq
 	l.txs[tx.ID] = len(l.txOrder)
 	l.txOrder = append(l.txOrder, e)
@@ -550,11 +562,18 @@ func (l *Ledger) apply(e *entry, balances []exact.Sum) {
 	if e.scope >= 0 {
 		tx.Formality.Scope = l.scopes[e.scope].scope // one copy of each path
 	}
-	e.accts = e.accts[:0]
+	e.moreAccts = nil
+	if n := len(tx.Postings); n > len(e.accts) {
+		e.moreAccts = make([]int32, n-len(e.accts))
+	}
 	for i, p := range tx.Postings {
 		acc := l.accounts[p.Account]
 		acc.balance = balances[i]
-		e.accts = append(e.accts, acc.ord)
+		if i < len(e.accts) {
+			e.accts[i] = acc.ord
+		} else {
+			e.moreAccts[i-len(e.accts)] = acc.ord
+		}
 		if n, at := len(acc.entries), len(l.txOrder)-1; n == 0 || acc.entries[n-1] != at {
 			acc.entries = append(acc.entries, at)
 		}
@@ -684,8 +703,8 @@ func (l *Ledger) Reverse(req ReversalRequest) (Receipt, error) {
 	var tx Transaction
 	var prior coprod.Prior
 	if ok {
-		tx = mirror(orig.tx, req)
-		prior = coprod.Prior{Decider: orig.tx.Formality.DecidedBy, Proof: cloneProof(orig.tx.Proof), Payers: l.payersOf(orig.tx)}
+		tx = mirror(&orig.tx, req)
+		prior = coprod.Prior{Decider: orig.tx.Formality.DecidedBy, Proof: cloneProof(orig.tx.Proof), Payers: l.payersOf(&orig.tx)}
 	}
 	l.mu.RUnlock()
 	if !ok {

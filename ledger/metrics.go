@@ -577,7 +577,7 @@ func (l *Ledger) metrics(period coprod.Window, txs []*entry, asOf view, classify
 // metricsOf adds one counted transaction to s. The caller holds the read
 // lock.
 func (l *Ledger) metricsOf(e *entry, s *metricsSums, classify Classifier) error {
-	tx := e.tx
+	tx := &e.tx
 	s.inScope = s.inScope[:0]
 	for id := e.scope; id >= 0; id = l.scopes[id].parent {
 		ss := s.scopes[id]

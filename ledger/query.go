@@ -113,7 +113,7 @@ func (l *Ledger) balanceWhere(account uuid.UUID, keep func(*Transaction) bool) (
 	sum := coprod.Zero(a.Unit)
 	for _, i := range a.entries {
 		e := l.txOrder[i]
-		if !keep(e.tx) {
+		if !keep(&e.tx) {
 			continue
 		}
 		for _, p := range e.tx.Postings {
@@ -164,7 +164,7 @@ type transfer struct {
 // accounts cancel out. It allocates nothing while the amounts fit in
 // int64 minor units and the transaction names at most eight owners.
 func (l *Ledger) transfers(e *entry, yield func(transfer) error) error {
-	tx := e.tx
+	tx := &e.tx
 	if bookFor(tx.Kind) != financialBook {
 		return nil
 	}

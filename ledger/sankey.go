@@ -129,7 +129,7 @@ func (l *Ledger) LabourSankey(period coprod.Window, names Names) (string, error)
 	sums := map[pair]coprod.Amount{}
 	l.mu.RLock()
 	for _, e := range l.txOrder {
-		tx := e.tx
+		tx := &e.tx
 		if !tx.Kind.Labour() || tx.Labour == nil || !period.Contains(tx.Effective) || !l.counted(e) {
 			continue
 		}

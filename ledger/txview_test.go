@@ -24,7 +24,13 @@ func TestTransactionViewsMatchTransactions(t *testing.T) {
 		_, err := l.Post(tx)
 		require.NoError(t, err)
 	}
-	_, err := l.Reverse(ledger.ReversalRequest{ID: id("view-rev"), Of: id("view0"), By: officer, Reason: "duplicate", Effective: day(2025, 6, 1), Recorded: day(2025, 6, 1)})
+	// More postings than an entry holds inline: their accounts' places are
+	// kept apart from the first two's.
+	split := pay("view-split", "council-budget", "hub-cash", "30", ledger.Grant, officer, id("d"), day(2025, 5, 9))
+	split.Postings = append(split.Postings[:1:1], ledger.Posting{Account: id("temple-cash"), Amount: gbp("20")}, ledger.Posting{Account: id("hub-cash"), Amount: gbp("10")})
+	_, err := l.Post(split)
+	require.NoError(t, err)
+	_, err = l.Reverse(ledger.ReversalRequest{ID: id("view-rev"), Of: id("view0"), By: officer, Reason: "duplicate", Effective: day(2025, 6, 1), Recorded: day(2025, 6, 1)})
 	require.NoError(t, err)
 
 	index := map[uuid.UUID]int{}
@@ -63,6 +69,7 @@ func TestTransactionViewsMatchTransactions(t *testing.T) {
 			assert.True(t, p.Amount.Equal(v.Posting(j).Amount))
 			assert.Equal(t, index[p.Account], v.AccountIndex(j), "posting %d of %s", j, tx.ID)
 		}
+		assert.Panics(t, func() { v.AccountIndex(v.NumPostings()) }, "AccountIndex past the postings")
 		_, hasLabour := v.Labour()
 		assert.Equal(t, tx.Labour != nil, hasLabour)
 		assert.Equal(t, tx, v.Transaction())
