@@ -428,6 +428,11 @@ func (d *fastDecoder) metadata(dst *map[string]string) bool {
 	if !d.lit(`,"metadata":{`) {
 		return true
 	}
+	return d.metadataBody(dst)
+}
+
+// metadataBody reads a non-empty object of strings after its '{'.
+func (d *fastDecoder) metadataBody(dst *map[string]string) bool {
 	m := make(map[string]string)
 	*dst = m
 	for {
@@ -554,4 +559,45 @@ func decodeTransaction(b []byte) (Transaction, error) {
 	var t Transaction
 	err := t.UnmarshalJSON(b)
 	return t, err
+}
+
+// decodeTransactionTextFast reads a transaction's free text as the
+// journal writes it (json.Marshal of transactionText: an optional salt,
+// memo and metadata, in that order), and reports false for anything else,
+// leaving it to encoding/json. What it accepts it decodes as encoding/json
+// would: a fuzz target holds the two together.
+func decodeTransactionTextFast(b []byte) (memo string, metadata map[string]string, ok bool) {
+	d := fastDecoder{b: b}
+	if !d.lit(`{`) {
+		return "", nil, false
+	}
+	first := true
+	field := func(key string) bool {
+		if first {
+			if d.lit(key) {
+				first = false
+				return true
+			}
+			return false
+		}
+		if bytes.HasPrefix(d.b, []byte(",")) && bytes.HasPrefix(d.b[1:], []byte(key)) {
+			d.b = d.b[1+len(key):]
+			return true
+		}
+		return false
+	}
+	var salt string
+	if field(`"salt":`) && !d.str(&salt) {
+		return "", nil, false
+	}
+	if field(`"memo":`) && !d.str(&memo) {
+		return "", nil, false
+	}
+	if field(`"metadata":{`) && !d.metadataBody(&metadata) {
+		return "", nil, false
+	}
+	if !d.lit(`}`) || len(d.b) != 0 {
+		return "", nil, false
+	}
+	return memo, metadata, true
 }

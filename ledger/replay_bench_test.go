@@ -64,12 +64,20 @@ func labourRecord(tb testing.TB, i int) ledger.Transaction {
 // turn). It reports transactions per second, as BenchmarkReplay does.
 func BenchmarkReplayAuthorized(b *testing.B) {
 	const n = 10_000
-	for _, variant := range []string{"proofs", "labour"} {
+	for _, variant := range []string{"proofs", "labour", "proofs+memo"} {
 		b.Run(variant, func(b *testing.B) {
 			reg := benchRegister(b)
 			next := authorizedPayment
-			if variant == "labour" {
+			switch variant {
+			case "labour":
 				next = func(i int) ledger.Transaction { return labourRecord(b, i) }
+			case "proofs+memo": // free text on every line, journaled apart
+				next = func(i int) ledger.Transaction {
+					tx := authorizedPayment(i)
+					tx.Memo = fmt.Sprint("session fees, week ", i%52+1)
+					tx.Metadata = map[string]string{"invoice": fmt.Sprint("INV-", i)}
+					return tx
+				}
 			}
 			journal := replayJournal(b, ledger.Options{Authorizer: reg}, n, next)
 			b.SetBytes(int64(len(journal)))

@@ -153,6 +153,10 @@ func mergeText(v any, text []byte) error {
 	}
 	switch r := v.(type) {
 	case *Transaction:
+		if memo, metadata, ok := decodeTransactionTextFast(text); ok {
+			r.Memo, r.Metadata = memo, metadata
+			return nil
+		}
 		var t transactionText
 		if err := dec(&t); err != nil {
 			return err
