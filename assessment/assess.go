@@ -226,7 +226,9 @@ type Result struct {
 	Divergence  []Divergence       `json:"divergence,omitempty"`
 	// --- next steps (nextsteps.go) ---
 	// NextSteps are the concrete changes that would lift the blockers,
-	// derived from the records as known at At, in the blockers' order.
+	// derived from the records as known at At, in the blockers' order;
+	// within a blocker by code, then the largest amount first, then by
+	// text.
 	NextSteps []NextStep `json:"next_steps"`
 	// --- end next steps ---
 }

@@ -733,33 +733,61 @@ func (pl *planner) formalise(blocker string) {
 	}
 }
 
-// sortSteps returns steps ordered by code, then text, keeping the first
-// of steps with the same code and text: a stable sort and a compaction,
-// done by sorting positions, so that tens of thousands of steps are not
+// sortSteps returns one blocker's steps ordered by code, then the
+// largest amount first (a step's first amount, compared with steps whose
+// first amount is in the same unit; steps naming none come after those
+// that do), then by text, keeping the first of steps with the same code
+// and text. It sorts positions, so that tens of thousands of steps are not
 // moved about while they are sorted.
 func sortSteps(steps []NextStep) []NextStep {
 	order := make([]int, len(steps))
 	for i := range order {
 		order[i] = i
 	}
+	first := func(s *NextStep) (coprod.Amount, bool) {
+		if len(s.Amounts) == 0 || !s.Amounts[0].Amount.IsSet() {
+			return coprod.Amount{}, false
+		}
+		return s.Amounts[0].Amount, true
+	}
 	slices.SortFunc(order, func(i, j int) int {
 		a, b := &steps[i], &steps[j]
 		if c := strings.Compare(string(a.Code), string(b.Code)); c != 0 {
 			return c
+		}
+		x, xok := first(a)
+		y, yok := first(b)
+		switch {
+		case xok && !yok:
+			return -1
+		case !xok && yok:
+			return 1
+		case xok && yok && x.Unit() != y.Unit():
+			if c := strings.Compare(string(x.Unit()), string(y.Unit())); c != 0 {
+				return c
+			}
+		case xok && yok:
+			if c, _ := y.Cmp(x); c != 0 {
+				return c // the larger first
+			}
 		}
 		if c := strings.Compare(a.Text, b.Text); c != 0 {
 			return c
 		}
 		return i - j // the first recorded first, as a stable sort keeps it
 	})
+	type key struct {
+		code StepCode
+		text string
+	}
+	seen := make(map[key]bool, len(steps))
 	out := make([]NextStep, 0, len(steps))
-	for k, i := range order {
-		if k > 0 {
-			prev := &steps[order[k-1]]
-			if prev.Code == steps[i].Code && prev.Text == steps[i].Text {
-				continue
-			}
+	for _, i := range order {
+		k := key{steps[i].Code, steps[i].Text}
+		if seen[k] {
+			continue
 		}
+		seen[k] = true
 		out = append(out, steps[i])
 	}
 	return out

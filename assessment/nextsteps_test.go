@@ -234,3 +234,52 @@ func TestFormaliseGroupsPayments(t *testing.T) {
 	assert.Contains(t, formal[0].Text, "4 payments, 1300.00 GBP in all")
 	assert.True(t, amount(t, formal[0], assessment.AmountDiscretionary).Equal(coprod.MustParseAmount("1300", coprod.GBP)))
 }
+
+// TestFormaliseLargestFirst: within a blocker, the groups of
+// discretionary payments to formalise come largest total first, whatever
+// their text says ("10 payments" would sort before "2 payments").
+func TestFormaliseLargestFirst(t *testing.T) {
+	p := wandsworth(t)
+	var orig ledger.Transaction
+	for _, tx := range p.txs {
+		if tx.ID == id(40) {
+			orig = tx
+		}
+	}
+	require.Equal(t, id(40), orig.ID)
+	// Three more groups, in other scopes, of 2 × 25, 1 × 700 and 10 × 30.
+	groups := []struct {
+		scope  string
+		n      int
+		amount string
+	}{{"a", 2, "25"}, {"b", 1, "700"}, {"c", 10, "30"}}
+	for g, grp := range groups {
+		for i := range grp.n {
+			tx := orig
+			tx.ID = uuid.NewSHA1(uuid.NameSpaceOID, []byte{byte(g), byte(i)})
+			tx.Formality.Scope = orig.Formality.Scope + coprod.Scope("/"+grp.scope)
+			tx.Postings = []ledger.Posting{
+				{Account: orig.Postings[0].Account, Amount: coprod.MustParseAmount(grp.amount, coprod.GBP).Neg()},
+				{Account: orig.Postings[1].Account, Amount: coprod.MustParseAmount(grp.amount, coprod.GBP)},
+			}
+			p.txs = append(p.txs, tx)
+		}
+	}
+	res := assess(t, p, assessment.DefaultRubric())
+	byBlocker := map[string][]coprod.Amount{}
+	for _, s := range res.NextSteps {
+		if s.Code == assessment.StepFormalise {
+			byBlocker[s.Blocker] = append(byBlocker[s.Blocker], amount(t, s, assessment.AmountDiscretionary))
+		}
+	}
+	require.NotEmpty(t, byBlocker)
+	for blocker, totals := range byBlocker {
+		require.Len(t, totals, 4, blocker)
+		for i := 1; i < len(totals); i++ {
+			c, err := totals[i-1].Cmp(totals[i])
+			require.NoError(t, err)
+			assert.GreaterOrEqual(t, c, 0, "%s: %s before %s", blocker, totals[i-1], totals[i])
+		}
+		assert.True(t, totals[len(totals)-1].Equal(coprod.MustParseAmount("50", coprod.GBP)), "the smallest group last: %v", totals)
+	}
+}
