@@ -3,6 +3,7 @@ package coprod
 import (
 	"cmp"
 	"fmt"
+	"github.com/coprod/coprod/internal/plain"
 	"strconv"
 
 	"github.com/shopspring/decimal"
@@ -95,7 +96,7 @@ func ParseAmount(s string, u Unit) (Amount, error) {
 	if err := checkAmountSyntax(s); err != nil {
 		return Amount{}, wrap(fmt.Sprintf("parse amount %q", truncate(s)), err)
 	}
-	if v, ok := parseMinor(s, u.Scale()); ok {
+	if v, ok := plain.Minor(s, int(u.Scale())); ok {
 		return Amount{minor: v, unit: u.canonical()}, nil
 	}
 	return parseDecimal(s, u)
@@ -108,50 +109,6 @@ func parseDecimal(s string, u Unit) (Amount, error) {
 		return Amount{}, wrap(fmt.Sprintf("parse amount %q", truncate(s)), ErrAmountSyntax)
 	}
 	return NewAmount(d, u)
-}
-
-// parseMinor reads s, which checkAmountSyntax accepted, as minor units at
-// scale, without a decimal: the fast path for what journals and forms
-// hold ("1250.00", "-3.5"). It declines, for the general path to decide,
-// anything with an exponent, more fraction digits than the scale, or
-// seventeen or more significant digits.
-func parseMinor(s string, scale int32) (int64, bool) {
-	i, neg := 0, false
-	if s[0] == '+' || s[0] == '-' {
-		neg, i = s[0] == '-', 1
-	}
-	var v int64
-	digits, frac := 0, -1 // frac counts the digits after the point, once one is seen
-	for ; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '.':
-			frac = 0
-			continue
-		case c < '0' || c > '9': // an exponent
-			return 0, false
-		}
-		if v != 0 || c != '0' {
-			digits++
-		}
-		if frac >= 0 {
-			frac++
-		}
-		v = v*10 + int64(c-'0')
-	}
-	if digits > 16 || int(scale) < frac {
-		return 0, false
-	}
-	for f := max(frac, 0); f < int(scale); f++ {
-		v *= 10 // at most 16 digits and a scale of 2: below maxSmall
-	}
-	if !small(v) {
-		return 0, false
-	}
-	if neg {
-		v = -v
-	}
-	return v, true
 }
 
 // MustParseAmount is like ParseAmount but panics on error. It is intended

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/coprod/coprod"
+	"github.com/coprod/coprod/internal/plain"
 	"github.com/google/uuid"
 )
 
@@ -284,55 +285,12 @@ func parseAmount(value, unit []byte) (coprod.Amount, bool) {
 	default:
 		return coprod.Amount{}, false // ParseAmount refuses an undefined unit
 	}
-	if v, ok := plainMinor(value, int(u.Scale())); ok {
+	if v, ok := plain.Minor(value, int(u.Scale())); ok {
 		a, err := coprod.FromMinor(v, u)
 		return a, err == nil
 	}
 	a, err := coprod.ParseAmount(string(value), u)
 	return a, err == nil
-}
-
-// plainMinor reads s, if it is an optional '-', one or more digits and
-// optionally a point and one or more digits, sixteen digits in all and no
-// more after the point than scale, as minor units at scale. Below 10^16
-// at a scale of at most 2, the value is below 10^18 minor units.
-func plainMinor(s []byte, scale int) (int64, bool) {
-	if scale > 2 {
-		return 0, false
-	}
-	i, neg := 0, false
-	if len(s) > 0 && s[0] == '-' {
-		i, neg = 1, true
-	}
-	var v int64
-	digits, frac := 0, -1 // frac counts the digits after the point, once one is seen
-	for ; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '.' && frac < 0 && digits > 0:
-			frac = 0
-			continue
-		case c < '0' || c > '9':
-			return 0, false
-		}
-		if digits++; digits > 16 {
-			return 0, false
-		}
-		if frac >= 0 {
-			frac++
-		}
-		v = v*10 + int64(c-'0')
-	}
-	if digits == 0 || frac == 0 || frac > scale {
-		return 0, false
-	}
-	for f := max(frac, 0); f < scale; f++ {
-		v *= 10
-	}
-	if neg {
-		v = -v
-	}
-	return v, true
 }
 
 func (d *fastDecoder) postings(dst *[]Posting) bool {
