@@ -24,8 +24,16 @@ func bkGBP(s string) coprod.Amount { return coprod.MustParseAmount(s, coprod.GBP
 
 var bkT0 = time.Date(2025, 5, 1, 10, 0, 0, 0, time.UTC)
 
-func bkWithin(t *testing.T, d time.Duration, what string, f func()) {
+// bkHangAfter is how long bkWithin waits before it calls a run a deadlock.
+// It is a hang detector, not a timing: a deadlock never finishes, so the
+// deadline is set far above the slowest honest run on a loaded machine
+// under the race detector.
+const bkHangAfter = 2 * time.Minute
+
+// bkWithin fails the test if f has not returned after bkHangAfter.
+func bkWithin(t *testing.T, what string, f func()) {
 	t.Helper()
+	d := bkHangAfter
 	done := make(chan struct{})
 	go func() { defer close(done); f() }()
 	select {
@@ -121,7 +129,7 @@ func TestBreakit_Gov_CallbacksMayReenterUnderConcurrentWriter(t *testing.T) {
 	}
 	first := func(name string, seq func(func() bool)) {
 		t.Run(name, func(t *testing.T) {
-			bkWithin(t, 5*time.Second, name, func() { seq(func() bool { write(); return false }) })
+			bkWithin(t, name, func() { seq(func() bool { write(); return false }) })
 		})
 	}
 	first("Parties", func(y func() bool) {
@@ -292,12 +300,12 @@ func TestBreakit_Gov_JournalFailureStops(t *testing.T) {
 			defer func() { _ = recover() }()
 			_ = r.AddParty(coprod.Party{ID: bkOfficer, Name: "O", Sector: coprod.Individual})
 		}()
-		bkWithin(t, 2*time.Second, "read after panic", func() {
+		bkWithin(t, "read after panic", func() {
 			if _, ok := r.Party(bkOfficer); ok {
 				t.Error("party whose journal write panicked was applied")
 			}
 		})
-		bkWithin(t, 2*time.Second, "write after panic", func() {
+		bkWithin(t, "write after panic", func() {
 			defer func() { _ = recover() }()
 			_ = r.AddParty(coprod.Party{ID: bkTemple, Name: "T", Sector: coprod.Community})
 		})
@@ -623,7 +631,7 @@ func TestBreakit_Gov_HostileRecords(t *testing.T) {
 			before, _ := json.Marshal(r)
 			blen := buf.Len()
 			var err error
-			bkWithin(t, 2*time.Second, c.name, func() {
+			bkWithin(t, c.name, func() {
 				defer func() {
 					if p := recover(); p != nil {
 						err = fmt.Errorf("panic: %v", p)
@@ -680,7 +688,7 @@ func TestBreakit_Gov_HostileRequests(t *testing.T) {
 	for name, req := range cases {
 		t.Run(name, func(t *testing.T) {
 			var d governance.Decision
-			bkWithin(t, 2*time.Second, name, func() {
+			bkWithin(t, name, func() {
 				defer func() {
 					if p := recover(); p != nil {
 						t.Errorf("panic: %v", p)
@@ -716,7 +724,7 @@ func TestBreakit_Gov_HostileDocuments(t *testing.T) {
 			r := governance.NewRegister()
 			bkMust(t, r.AddParty(coprod.Party{ID: bkOther, Name: "keep", Sector: coprod.Individual}))
 			before, _ := json.Marshal(r)
-			bkWithin(t, 5*time.Second, name, func() {
+			bkWithin(t, name, func() {
 				defer func() {
 					if p := recover(); p != nil {
 						t.Errorf("panic: %v", p)
@@ -773,7 +781,7 @@ func TestBreakit_Gov_BodiesDecideByTheirRule(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var d governance.Decision
-			bkWithin(t, 2*time.Second, c.name, func() { d = r.Authorize(c.req, c.at) })
+			bkWithin(t, c.name, func() { d = r.Authorize(c.req, c.at) })
 			if d.Allowed != c.allow {
 				t.Fatalf("allowed=%v want %v: %v", d.Allowed, c.allow, d.Err())
 			}
