@@ -11,6 +11,7 @@ import (
 
 	"github.com/coprod/coprod"
 	"github.com/coprod/coprod/internal/exact"
+	"github.com/coprod/coprod/internal/idindex"
 	"github.com/google/uuid"
 )
 
@@ -103,7 +104,7 @@ type Ledger struct {
 	accounts     map[uuid.UUID]*account
 	accountOrder []*account
 
-	txs        map[uuid.UUID]int // each transaction's place in txOrder: a map the collector need not scan
+	txs        idindex.Index // each transaction's place in txOrder: a flat table of numbers, which the collector need not scan
 	txOrder    []*entry
 	reversedBy map[uuid.UUID]uuid.UUID
 
@@ -210,7 +211,6 @@ func New(opts Options) *Ledger {
 	return &Ledger{
 		opts:        opts,
 		accounts:    make(map[uuid.UUID]*account),
-		txs:         make(map[uuid.UUID]int),
 		reversedBy:  make(map[uuid.UUID]uuid.UUID),
 		holds:       make(map[uuid.UUID]*holdState),
 		caps:        make(map[capKey]*capTotal),
@@ -528,12 +528,16 @@ func positive(ps []Posting, u coprod.Unit) (coprod.Amount, error) {
 // entry returns the transaction recorded with ID id. The caller holds the
 // lock.
 func (l *Ledger) entry(id uuid.UUID) (*entry, bool) {
-	i, ok := l.txs[id]
+	i, ok := l.txs.Find(id, l.txID)
 	if !ok {
 		return nil, false
 	}
 	return l.txOrder[i], true
 }
+
+// txID returns the ID of the transaction at place i in txOrder, for
+// l.txs. The caller holds the lock.
+func (l *Ledger) txID(i int) uuid.UUID { return l.txOrder[i].tx.ID }
 
 // acct returns the account of e's posting i. The caller holds the lock.
 func (l *Ledger) acct(e *entry, i int) *account { return l.accountOrder[e.acct(i)] }
@@ -547,7 +551,7 @@ func (l *Ledger) mustEntry(id uuid.UUID) *entry {
 func (l *Ledger) apply(e *entry, balances []exact.Sum) {
 	tx := &e.tx
 	e.seq = l.seq
-	l.txs[tx.ID] = len(l.txOrder)
+	l.txs.Insert(tx.ID, len(l.txOrder))
 	l.txOrder = append(l.txOrder, e)
 	tx.Kind, tx.Coverage = tx.Kind.canonical(), tx.Coverage.canonical()
 	if d := tx.Formality.DecidedBy; d != l.lastDecider {
