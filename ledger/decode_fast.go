@@ -20,8 +20,23 @@ import (
 // exactly as encoding/json would, down to nil and empty slices and the
 // locations of times: a fuzz target holds the two together.
 func decodeTransactionFast(b []byte) (Transaction, bool) {
-	d := fastDecoder{b: b}
+	return decodeTransactionFastWith(b, nil)
+}
+
+// decodeTransactionFastWith is decodeTransactionFast reusing what r
+// holds, if not nil: the postings are decoded into r's buffer, which the
+// next call overwrites (the caller copies them, as newEntry does), and a
+// scope r knows is shared, not allocated again.
+func decodeTransactionFastWith(b []byte, r *decodeReuse) (Transaction, bool) {
+	d := fastDecoder{b: b, reuse: r}
 	var t Transaction
+	if r != nil {
+		defer func() {
+			if cap(t.Postings) > cap(r.posts) {
+				r.posts = t.Postings[:0] // grown: keep the larger buffer
+			}
+		}()
+	}
 	ok := d.lit(`{"id":`) && d.uuid(&t.ID) &&
 		d.lit(`,"kind":`) && d.kind(&t.Kind) &&
 		d.lit(`,"postings":[`) && d.postings(&t.Postings) &&
@@ -43,7 +58,22 @@ func decodeTransactionFast(b []byte) (Transaction, bool) {
 	return t, ok
 }
 
-type fastDecoder struct{ b []byte }
+type fastDecoder struct {
+	b     []byte
+	reuse *decodeReuse // nil, or what a replay reuses from line to line
+}
+
+// decodeReuse is what a replay's decoder reuses from one line to the
+// next.
+type decodeReuse struct {
+	// posts is the postings buffer: a decoded transaction's postings
+	// alias it until the next line.
+	posts []Posting
+	// scopes are the scopes known so far, by their numbers in names:
+	// the ledger's own interned scopes.
+	scopes map[coprod.Scope]int32
+	names  []scopeNode
+}
 
 // lit consumes s. It is inlined, so s is a constant at every call.
 func (d *fastDecoder) lit(s string) bool {
@@ -199,7 +229,17 @@ func (d *fastDecoder) optStr(key, sep string, dst *string) bool {
 // it must be a valid (so non-empty) scope.
 func (d *fastDecoder) scope(dst *coprod.Scope) bool {
 	s, ok := d.raw()
-	if !ok || !coprod.Scope(s).Valid() {
+	if !ok {
+		return false
+	}
+	if r := d.reuse; r != nil {
+		// A known scope was valid when it was numbered.
+		if id, known := r.scopes[coprod.Scope(s)]; known {
+			*dst = r.names[id].scope
+			return true
+		}
+	}
+	if !coprod.Scope(s).Valid() {
 		return false
 	}
 	*dst = coprod.Scope(s)
@@ -294,7 +334,11 @@ func parseAmount(value, unit []byte) (coprod.Amount, bool) {
 }
 
 func (d *fastDecoder) postings(dst *[]Posting) bool {
-	*dst = make([]Posting, 0, 2) // most transactions have two
+	if d.reuse != nil {
+		*dst = d.reuse.posts[:0]
+	} else {
+		*dst = make([]Posting, 0, 2) // most transactions have two
+	}
 	for {
 		var p Posting
 		if !d.lit(`{"account":`) || !d.uuid(&p.Account) || !d.lit(`,"amount":{"value":`) {
@@ -508,7 +552,13 @@ func (d *fastDecoder) acting(dst *[]coprod.ProofActing) bool {
 // applies, encoding/json (through Transaction.UnmarshalJSON) otherwise.
 // Both run the same shape checks.
 func decodeTransaction(b []byte) (Transaction, error) {
-	if t, ok := decodeTransactionFast(b); ok {
+	return decodeTransactionWith(b, nil)
+}
+
+// decodeTransactionWith is decodeTransaction reusing what r holds (see
+// decodeTransactionFastWith).
+func decodeTransactionWith(b []byte, r *decodeReuse) (Transaction, error) {
+	if t, ok := decodeTransactionFastWith(b, r); ok {
 		if err := checkShape(&t); err != nil {
 			return Transaction{}, err
 		}

@@ -255,11 +255,13 @@ func (l *Ledger) replayRecord(env journal.Line) error {
 		}
 		return l.open(a, false)
 	case recTransaction:
-		tx, err := decodeTransaction(env.Record)
+		r := &l.replayBuf
+		r.scopes, r.names = l.scopeIDs, l.scopes
+		tx, err := decodeTransactionWith(env.Record, r)
 		if err != nil {
 			return err
 		}
-		if err := mergeText(&tx, env.Text); err != nil {
+		if err := mergeTransactionText(&tx, env.Text); err != nil {
 			return err
 		}
 		if _, ok := l.entry(tx.ID); ok {

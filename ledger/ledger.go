@@ -143,6 +143,8 @@ type Ledger struct {
 	line   []byte // reused journal line buffer, guarded by mu
 	recBuf []byte // reused record buffer, guarded by mu
 
+	replayBuf decodeReuse // what a replay's decoder reuses from line to line, guarded by mu
+
 	failed *journalFailure // the write failure that stopped the ledger, guarded by mu
 }
 

@@ -153,15 +153,7 @@ func mergeText(v any, text []byte) error {
 	}
 	switch r := v.(type) {
 	case *Transaction:
-		if memo, metadata, ok := decodeTransactionTextFast(text); ok {
-			r.Memo, r.Metadata = memo, metadata
-			return nil
-		}
-		var t transactionText
-		if err := dec(&t); err != nil {
-			return err
-		}
-		r.Memo, r.Metadata = t.Memo, maps.Clone(t.Metadata)
+		return mergeTransactionText(r, text)
 	case *Account:
 		var t accountText
 		if err := dec(&t); err != nil {
@@ -192,5 +184,25 @@ func mergeText(v any, text []byte) error {
 	default:
 		return fmt.Errorf("free text for %T", v)
 	}
+	return nil
+}
+
+// mergeTransactionText is mergeText for a transaction, typed so that the
+// transaction need not move to the heap.
+func mergeTransactionText(tx *Transaction, text []byte) error {
+	if text == nil {
+		return nil
+	}
+	if memo, metadata, ok := decodeTransactionTextFast(text); ok {
+		tx.Memo, tx.Metadata = memo, metadata
+		return nil
+	}
+	var t transactionText
+	d := json.NewDecoder(bytes.NewReader(text))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&t); err != nil {
+		return fmt.Errorf("free text: %w", err)
+	}
+	tx.Memo, tx.Metadata = t.Memo, maps.Clone(t.Metadata)
 	return nil
 }

@@ -342,9 +342,10 @@ func parse(line []byte, types []string) (parsed, bool) {
 		return p, false
 	}
 	found := false
+	const recordKey = `","record":`
 	for _, t := range types {
-		if lit(&b, t+`","record":`) {
-			p.typ, found = t, true
+		if len(b) >= len(t)+len(recordKey) && string(b[:len(t)]) == t && string(b[len(t):len(t)+len(recordKey)]) == recordKey {
+			p.typ, found, b = t, true, b[len(t)+len(recordKey):]
 			break
 		}
 	}
