@@ -73,6 +73,33 @@ type decodeReuse struct {
 	// the ledger's own interned scopes.
 	scopes map[coprod.Scope]int32
 	names  []scopeNode
+	// proofs are the proofs the ledger keeps, by the bytes they were
+	// decoded from, so that a proof written again is not decoded again.
+	// proofRaw is the bytes of the last proof decoded, not yet added:
+	// the replay adds them, with the proof the ledger kept, once the
+	// record is applied.
+	proofs   map[string]*coprod.Proof
+	proofRaw []byte
+}
+
+// maxReusedProofs bounds decodeReuse.proofs: when it is full it starts
+// again, so a journal of many distinct proofs costs at most this many
+// copies of their bytes.
+const maxReusedProofs = 1 << 17
+
+// keepProof adds the bytes of the proof last decoded, if any, with the
+// proof the ledger kept for them. The bytes are copied: they are the
+// journal reader's, valid until the next line.
+func (r *decodeReuse) keepProof(kept *coprod.Proof) {
+	raw := r.proofRaw
+	r.proofRaw = nil
+	if raw == nil || kept == nil {
+		return
+	}
+	if r.proofs == nil || len(r.proofs) >= maxReusedProofs {
+		r.proofs = make(map[string]*coprod.Proof)
+	}
+	r.proofs[string(raw)] = kept
 }
 
 // lit consumes s. It is inlined, so s is a constant at every call.
@@ -277,11 +304,104 @@ func (d *fastDecoder) time(dst *time.Time) bool {
 		return false
 	}
 	n := bytes.IndexByte(d.b[1:], '"') + 2
-	if n < 2 || dst.UnmarshalJSON(d.b[:n]) != nil {
+	if n < 2 {
+		return false
+	}
+	if t, ok := utcTime(d.b[1 : n-1]); ok {
+		*dst = t
+	} else if dst.UnmarshalJSON(d.b[:n]) != nil {
 		return false
 	}
 	d.b = d.b[n:]
 	return true
+}
+
+// utcTime reads the form the journal writes most (time.RFC3339Nano in
+// UTC: 2006-01-02T15:04:05.999999999Z) without the general parser, and
+// reports false for any other form, or a field out of range, leaving it
+// to time.Time.UnmarshalJSON. What it reads it reads as that does, to
+// the same value: FuzzUTCTime holds the two together.
+func utcTime(b []byte) (time.Time, bool) {
+	// 2006-01-02T15:04:05Z is 20 bytes; a fraction adds a point and 1 to
+	// 9 digits.
+	if len(b) < 20 || len(b) > 30 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' || b[len(b)-1] != 'Z' {
+		return time.Time{}, false
+	}
+	num := func(s []byte) (int, bool) {
+		n := 0
+		for _, c := range s {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	year, ok1 := num(b[0:4])
+	month, ok2 := num(b[5:7])
+	day, ok3 := num(b[8:10])
+	hour, ok4 := num(b[11:13])
+	minute, ok5 := num(b[14:16])
+	sec, ok6 := num(b[17:19])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 ||
+		day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	nsec := 0
+	switch frac := b[19 : len(b)-1]; {
+	case len(frac) == 0:
+	case len(frac) >= 2 && frac[0] == '.':
+		f, ok := num(frac[1:])
+		if !ok {
+			return time.Time{}, false
+		}
+		for range 10 - len(frac) {
+			f *= 10
+		}
+		nsec = f
+	default:
+		return time.Time{}, false
+	}
+	unix := daysSinceEpoch(year, month, day)*86400 + int64(hour*3600+minute*60+sec)
+	return time.Unix(unix, int64(nsec)).UTC(), true
+}
+
+// daysSinceEpoch returns the days from 1970-01-01 to the date in the
+// proleptic Gregorian calendar (H. Hinnant's days_from_civil).
+func daysSinceEpoch(year, month, day int) int64 {
+	y := int64(year)
+	if month <= 2 {
+		y--
+	}
+	era := y
+	if era < 0 {
+		era -= 399
+	}
+	era /= 400
+	yoe := y - era*400
+	m := int64(month)
+	if m > 2 {
+		m -= 3
+	} else {
+		m += 9
+	}
+	doy := (153*m+2)/5 + int64(day) - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+// daysIn returns the number of days in month of year.
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }
 
 // amount reads null (the zero Amount) or {"value":"…","unit":"…"}, as
@@ -455,8 +575,23 @@ func (d *fastDecoder) metadataBody(dst *map[string]string) bool {
 // proof reads the proof, if any, as appendProof writes it: its path (null
 // for a nil one), then its acting-for records if there are any.
 func (d *fastDecoder) proof(dst **coprod.Proof, scope coprod.Scope) bool {
-	if !d.lit(`,"proof":{"path":`) {
+	if !d.lit(`,"proof":`) {
 		return true
+	}
+	if r := d.reuse; r != nil && len(d.b) > 1 && d.b[len(d.b)-1] == '}' {
+		// The proof is the record's last field: its bytes run to the
+		// record's closing brace. Bytes a line before decoded to a proof
+		// the ledger keeps decode to that proof again.
+		raw := d.b[:len(d.b)-1]
+		if p, ok := r.proofs[string(raw)]; ok {
+			*dst = p
+			d.b = d.b[len(raw):]
+			return true
+		}
+		r.proofRaw = raw
+	}
+	if !d.lit(`{"path":`) {
+		return false
 	}
 	p := new(coprod.Proof)
 	*dst = p
@@ -558,13 +693,17 @@ func decodeTransaction(b []byte) (Transaction, error) {
 // decodeTransactionWith is decodeTransaction reusing what r holds (see
 // decodeTransactionFastWith).
 func decodeTransactionWith(b []byte, r *decodeReuse) (Transaction, error) {
-	if t, ok := decodeTransactionFastWith(b, r); ok {
+	t, ok := decodeTransactionFastWith(b, r)
+	if !ok && r != nil {
+		r.proofRaw = nil // only bytes the fast path read whole are reused
+	}
+	if ok {
 		if err := checkShape(&t); err != nil {
 			return Transaction{}, err
 		}
 		return t, nil
 	}
-	var t Transaction
+	t = Transaction{}
 	err := t.UnmarshalJSON(b)
 	return t, err
 }

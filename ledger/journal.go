@@ -215,6 +215,7 @@ func Recover(r io.Reader, opts Options) (*Ledger, int64, error) {
 func replay(r io.Reader, opts Options, acceptTorn bool) (*Ledger, int64, error) {
 	l := New(opts)
 	end, err := journal.Replay(r, types, journal.Keyring(opts.Keys), acceptTorn, l.replayRecord)
+	l.replayBuf = decodeReuse{} // its buffer and proofs serve a replay only
 	if err != nil {
 		return nil, 0, journalErr(err)
 	}
@@ -270,8 +271,13 @@ func (l *Ledger) replayRecord(env journal.Line) error {
 		if err := l.replayedAuthority("transaction", &tx); err != nil {
 			return err
 		}
-		_, err = l.record(newEntry(tx), false)
-		return err
+		e := newEntry(tx)
+		if _, err := l.record(e, false); err != nil {
+			r.proofRaw = nil
+			return err
+		}
+		r.keepProof(e.tx.Proof)
+		return nil
 	case recHold:
 		var h Hold
 		if err := dec(&h); err != nil {
