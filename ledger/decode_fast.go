@@ -73,6 +73,10 @@ type decodeReuse struct {
 	// the ledger's own interned scopes.
 	scopes map[coprod.Scope]int32
 	names  []scopeNode
+	// last is the ledger's last scope looked up: a known scope the
+	// decoder finds is left there, so that applying the record finds its
+	// number without a second lookup.
+	last *scopeHint
 	// proofs are the proofs the ledger keeps, by the bytes they were
 	// decoded from, so that a proof written again is not decoded again.
 	// proofRaw is the bytes of the last proof decoded, not yet added:
@@ -261,8 +265,15 @@ func (d *fastDecoder) scope(dst *coprod.Scope) bool {
 	}
 	if r := d.reuse; r != nil {
 		// A known scope was valid when it was numbered.
+		if h := r.last; h != nil && string(h.scope) == string(s) && len(s) > 0 {
+			*dst = h.scope
+			return true
+		}
 		if id, known := r.scopes[coprod.Scope(s)]; known {
 			*dst = r.names[id].scope
+			if r.last != nil {
+				*r.last = scopeHint{*dst, id}
+			}
 			return true
 		}
 	}

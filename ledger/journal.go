@@ -257,7 +257,7 @@ func (l *Ledger) replayRecord(env journal.Line) error {
 		return l.open(a, false)
 	case recTransaction:
 		r := &l.replayBuf
-		r.scopes, r.names = l.scopeIDs, l.scopes
+		r.scopes, r.names, r.last = l.scopeIDs, l.scopes, &l.scopeLast
 		tx, err := decodeTransactionWith(env.Record, r)
 		if err != nil {
 			return err

@@ -120,8 +120,9 @@ type Ledger struct {
 	// scopes are the scopes records were made in, each numbered once with
 	// every scope above it, so that a scan sums by scope without hashing
 	// a path per record.
-	scopeIDs map[coprod.Scope]int32
-	scopes   []scopeNode
+	scopeIDs  map[coprod.Scope]int32
+	scopes    []scopeNode
+	scopeLast scopeHint // never for "": internScope answers that first
 
 	// deciders are the parties who decided a record, in the order first
 	// seen: Metrics classifies them, with the accounts' owners, once.
@@ -645,6 +646,14 @@ func sameZone(a, b time.Time) bool {
 
 // scopeNode is one numbered scope: its path and the number of the scope
 // above it, or -1.
+// scopeHint is the scope last numbered or looked up, with its number:
+// the next record most often repeats it (and a replay's decoder has just
+// looked it up), so internScope tries it before the map.
+type scopeHint struct {
+	scope coprod.Scope
+	id    int32
+}
+
 type scopeNode struct {
 	scope  coprod.Scope
 	parent int32
@@ -657,7 +666,11 @@ func (l *Ledger) internScope(s coprod.Scope) int32 {
 	if s == "" {
 		return -1
 	}
+	if s == l.scopeLast.scope {
+		return l.scopeLast.id
+	}
 	if id, ok := l.scopeIDs[s]; ok {
+		l.scopeLast = scopeHint{s, id}
 		return id
 	}
 	parent := int32(-1)
@@ -667,6 +680,7 @@ func (l *Ledger) internScope(s coprod.Scope) int32 {
 	id := int32(len(l.scopes))
 	l.scopes = append(l.scopes, scopeNode{scope: s, parent: parent})
 	l.scopeIDs[s] = id
+	l.scopeLast = scopeHint{s, id}
 	return id
 }
 

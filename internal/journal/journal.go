@@ -362,10 +362,9 @@ func parse(line []byte, types []string) (parsed, bool) {
 		return p, false
 	}
 	b = b[:len(b)-1]
-	const textKey = `,"text_hash":"`
 	i = -1
 	if p.version == 2 {
-		i = bytes.Index(b, []byte(textKey))
+		i = textHashAt(b)
 	}
 	if i < 0 {
 		p.record = b
@@ -382,6 +381,28 @@ func parse(line []byte, types []string) (parsed, bool) {
 		p.text, b = b, nil
 	}
 	return p, len(b) == 0 && len(p.record) > 1 && p.record[0] == '{' && p.record[len(p.record)-1] == '}'
+}
+
+// textKey is the key that follows a record with free text.
+const textKey = `,"text_hash":"`
+
+// textHashAt returns the index of the first textKey in b, or -1: as
+// bytes.Index, searching on the key's underscore, which a record holds
+// once or twice (decided_by), where its comma starts every field.
+func textHashAt(b []byte) int {
+	const from = len(`,"text`) // the underscore's place in textKey
+	for off := from; off < len(b); {
+		j := bytes.IndexByte(b[off:], '_')
+		if j < 0 {
+			return -1
+		}
+		k := off + j - from
+		if k >= 0 && len(b)-k >= len(textKey) && string(b[k:k+len(textKey)]) == textKey {
+			return k
+		}
+		off += j + 1
+	}
+	return -1
 }
 
 // field consumes n bytes.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -206,4 +207,21 @@ func TestTextMayHoldTheTextHashKey(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, `{"id":1}`, string(lines[0].Record))
 	assert.Equal(t, `{"metadata":{"a":"b","text_hash":"x","text":"y"}}`, string(lines[0].Text))
+}
+
+// TestTextHashAtIsBytesIndex holds textHashAt to bytes.Index on records
+// built of the pieces that matter: underscores, commas, quotes and the key
+// itself, at every place.
+func TestTextHashAtIsBytesIndex(t *testing.T) {
+	pieces := []string{`_`, `,`, `"`, `,"text`, `_hash":"`, textKey, `decided_by`, `x`, `{`, `}`}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 200_000 {
+		var b []byte
+		for range rng.IntN(12) {
+			b = append(b, pieces[rng.IntN(len(pieces))]...)
+		}
+		if got, want := textHashAt(b), bytes.Index(b, []byte(textKey)); got != want {
+			t.Fatalf("textHashAt(%q) = %d, bytes.Index gives %d", b, got, want)
+		}
+	}
 }

@@ -20,6 +20,9 @@ type Reader struct {
 
 	scratch []byte // reused hash input
 
+	prevHex    [hexLen]byte // prev in hex, once a line is verified
+	checkedHex [hexLen]byte // the hash check last computed, in hex
+
 	seq   int   // lines verified
 	off   int64 // bytes verified: where the next line starts
 	start int64 // where the last verified line starts
@@ -68,6 +71,7 @@ func (lr *Reader) Next() (Line, error) {
 	}
 	lr.seq++
 	lr.prev = l.Hash
+	lr.prevHex = lr.checkedHex
 	lr.start = lr.off
 	l.Start = lr.off
 	lr.off += int64(len(line))
@@ -87,8 +91,11 @@ func (lr *Reader) check(line []byte) (Line, string) {
 	if want := lr.seq + 1; p.seq != want {
 		return Line{}, fmt.Sprintf("sequence %d, expected %d: a line is missing or out of order", p.seq, want)
 	}
-	var prevHex, sumHex [hexLen]byte
-	hex.Encode(prevHex[:], lr.prev[:])
+	var sumHex [hexLen]byte
+	prevHex := &lr.prevHex
+	if lr.seq == 0 {
+		hex.Encode(prevHex[:], lr.prev[:])
+	}
 	if !bytes.Equal(p.prev, prevHex[:]) {
 		return Line{}, fmt.Sprintf("previous hash does not match line %d: a line is missing, out of order or changed", lr.seq)
 	}
@@ -107,14 +114,15 @@ func (lr *Reader) check(line []byte) (Line, string) {
 	}
 	var s Hash
 	if p.version == 1 {
-		s = sumV1(&lr.scratch, p.seq, &prevHex, p.typ, p.record)
+		s = sumV1(&lr.scratch, p.seq, prevHex, p.typ, p.record)
 	} else {
-		s = sum(&lr.scratch, secret, p.seq, &prevHex, p.keyID, p.typ, p.record, p.textHash)
+		s = sum(&lr.scratch, secret, p.seq, prevHex, p.keyID, p.typ, p.record, p.textHash)
 	}
 	hex.Encode(sumHex[:], s[:])
 	if !hmacEqual(p.hash, sumHex[:]) {
 		return Line{}, "hash does not match the line's content"
 	}
+	lr.checkedHex = sumHex
 	l := Line{Version: p.version, Seq: p.seq, Type: p.typ, KeyID: p.keyID, Record: p.record, Hash: s}
 	if p.textHash != nil {
 		if p.text == nil {
