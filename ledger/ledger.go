@@ -624,9 +624,18 @@ func (l *Ledger) internProof(p *coprod.Proof) *coprod.Proof {
 const maxProofsPerLink = 16
 
 // sameProof reports whether a and b are equal and would be written the
-// same: equal times in the same zone offset.
+// same: equal times in the same zone offset, and nil lists where the other
+// has nil lists.
 func sameProof(a, b *coprod.Proof) bool {
 	if !equalProofs(a, b) {
+		return false
+	}
+	if a == nil {
+		return true
+	}
+	// A nil path or list of acting-for records reads as null, an empty
+	// one as []: equal, but not written the same.
+	if (a.Path == nil) != (b.Path == nil) || (a.Acting == nil) != (b.Acting == nil) {
 		return false
 	}
 	for i := range a.Path {
