@@ -27,6 +27,28 @@ const (
 	MemoInKind AccountKind = "memo-in-kind"
 )
 
+// canonical returns k as its constant, so that an account decoded from a
+// journal shares the constant's memory: checking a posting against the
+// account then reads no memory of the account's own.
+func (k AccountKind) canonical() AccountKind {
+	for _, c := range [...]AccountKind{Cash, Budget, Commitment, Income, Expense, MemoLabour, MemoInKind} {
+		if k == c {
+			return c
+		}
+	}
+	return k
+}
+
+// canonicalUnit is AccountKind.canonical for a unit.
+func canonicalUnit(u coprod.Unit) coprod.Unit {
+	for _, c := range [...]coprod.Unit{coprod.GBP, coprod.Hours, coprod.Credits} {
+		if u == c {
+			return c
+		}
+	}
+	return u
+}
+
 // Memorandum reports whether k is a memorandum book.
 func (k AccountKind) Memorandum() bool { return k == MemoLabour || k == MemoInKind }
 

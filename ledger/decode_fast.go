@@ -84,6 +84,9 @@ type decodeReuse struct {
 	// record is applied.
 	proofs   map[string]*coprod.Proof
 	proofRaw []byte
+	// lastProof is the ledger's proofLast: a proof found in proofs is
+	// left there.
+	lastProof **coprod.Proof
 }
 
 // maxReusedProofs bounds decodeReuse.proofs: when it is full it starts
@@ -596,6 +599,9 @@ func (d *fastDecoder) proof(dst **coprod.Proof, scope coprod.Scope) bool {
 		raw := d.b[:len(d.b)-1]
 		if p, ok := r.proofs[string(raw)]; ok {
 			*dst = p
+			if r.lastProof != nil {
+				*r.lastProof = p // the ledger's own: applying needs no lookup
+			}
 			d.b = d.b[len(raw):]
 			return true
 		}

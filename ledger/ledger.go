@@ -134,6 +134,12 @@ type Ledger struct {
 	// last link on their path (uuid.Nil for none): thousands of records
 	// made under one delegation in one period share one proof.
 	proofs map[uuid.UUID][]*coprod.Proof
+	// proofLast is a proof the ledger keeps, last interned or handed to
+	// a replay's decoder for bytes it had decoded before: internProof
+	// returns it as it is, without a lookup. Kept proofs are never
+	// changed, so sharing one is always sound, whether or not it is still
+	// among proofs.
+	proofLast *coprod.Proof
 
 	// caps are the running totals against cumulative limits, per link and
 	// period, open holds included.
@@ -244,6 +250,7 @@ func (l *Ledger) open(a Account, journal bool) error {
 	if err := l.commit(recAccount, a, journal); err != nil {
 		return journalRefusal("account", a.ID, err)
 	}
+	a.Kind, a.Unit = a.Kind.canonical(), canonicalUnit(a.Unit)
 	acc := &account{Account: a, ord: int32(len(l.accountOrder)), balance: exact.New(a.Unit)}
 	l.accounts[a.ID] = acc
 	l.accountOrder = append(l.accountOrder, acc)
@@ -595,8 +602,8 @@ func (l *Ledger) apply(e *entry, balances []exact.Sum) {
 // same as p (sameProof), or keeps p. Proofs kept are never changed: every
 // proof handed out is a copy. The caller holds the write lock.
 func (l *Ledger) internProof(p *coprod.Proof) *coprod.Proof {
-	if p == nil {
-		return nil
+	if p == nil || p == l.proofLast {
+		return p
 	}
 	var last uuid.UUID
 	if n := len(p.Path); n > 0 {
@@ -605,6 +612,7 @@ func (l *Ledger) internProof(p *coprod.Proof) *coprod.Proof {
 	kept := l.proofs[last]
 	for _, q := range kept {
 		if q == p || sameProof(p, q) {
+			l.proofLast = q
 			return q
 		}
 	}
@@ -614,6 +622,7 @@ func (l *Ledger) internProof(p *coprod.Proof) *coprod.Proof {
 		kept = append(kept[:0], kept[1:]...)
 	}
 	l.proofs[last] = append(kept, p)
+	l.proofLast = p
 	return p
 }
 
