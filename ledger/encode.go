@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -210,15 +211,17 @@ func appendActing(b []byte, acting []coprod.ProofActing) []byte {
 }
 
 func appendUUID(b []byte, u uuid.UUID) []byte {
-	const hexDigits = "0123456789abcdef"
-	b = append(b, '"')
-	for i, x := range u {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			b = append(b, '-')
-		}
-		b = append(b, hexDigits[x>>4], hexDigits[x&0xf])
-	}
-	return append(b, '"')
+	// Grown once and written in place: five capacity checks, not 38.
+	n := len(b)
+	b = slices.Grow(b, 38)[:n+38]
+	d := b[n:]
+	d[0], d[9], d[14], d[19], d[24], d[37] = '"', '-', '-', '-', '-', '"'
+	hex.Encode(d[1:9], u[0:4])
+	hex.Encode(d[10:14], u[4:6])
+	hex.Encode(d[15:19], u[6:8])
+	hex.Encode(d[20:24], u[8:10])
+	hex.Encode(d[25:37], u[10:16])
+	return b
 }
 
 // appendAmount writes {"value":"…","unit":"…"}, or null for the zero
