@@ -64,4 +64,17 @@ func TestAttackZeroPeriodProofReadsBackAsAnother(t *testing.T) {
 		assert.Equal(t, string(want), string(live), "%s: read back with another record's proof", n)
 		assert.Equal(t, string(again), string(live), "%s: live and replayed ledgers read its proof back differently", n)
 	}
+	// The first record's period has no bound: the ledger keeps it as no
+	// period, so it reads back the same live and after replay.
+	{
+		tx, ok := l.Transaction(id(names[0]))
+		require.True(t, ok)
+		live, err := json.Marshal(tx.Proof)
+		require.NoError(t, err)
+		rtx, ok := replayed.Transaction(id(names[0]))
+		require.True(t, ok)
+		again, err := json.Marshal(rtx.Proof)
+		require.NoError(t, err)
+		assert.Equal(t, string(again), string(live), "%s: live and replayed ledgers read its proof back differently", names[0])
+	}
 }

@@ -66,7 +66,26 @@ func (l *Ledger) authorize(kind string, tx *Transaction, prior *coprod.Prior) (*
 	// The ledger keeps its own copy: an authority may reuse or change its
 	// slices after answering, and a kept proof is shared by every record
 	// made under the same authority.
-	return cloneProof(&proof), nil
+	kept := cloneProof(&proof)
+	zeroUnsetTimes(kept)
+	return kept, nil
+}
+
+// zeroUnsetTimes makes each period time of p that is the zero instant the
+// zero time.Time, whatever its location, so that a period with neither
+// bound is the zero Window. The journal writes neither such a time nor
+// such a period, so without this a record would read back one way live
+// and another after replay.
+func zeroUnsetTimes(p *coprod.Proof) {
+	for i := range p.Path {
+		w := &p.Path[i].Period
+		if w.NotBefore.IsZero() {
+			w.NotBefore = time.Time{}
+		}
+		if w.Expires.IsZero() {
+			w.Expires = time.Time{}
+		}
+	}
 }
 
 // permission is the question tx puts to the authority, with the first

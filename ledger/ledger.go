@@ -53,7 +53,9 @@ type Options struct {
 	// Err reports the failure. The journal may then end in a torn line:
 	// the package doc says how to recover from it.
 	// It is written with the ledger's write lock held, so it must not
-	// call back into the ledger.
+	// call back into the ledger; and, as io.Writer requires, it must not
+	// keep the slice it is given, which the ledger reuses for the next
+	// line.
 	Journal io.Writer
 	// MaxSkew is how far a record's recorded time may fall behind the
 	// latest recorded time the ledger has seen; further is
@@ -649,7 +651,9 @@ func sameProof(a, b *coprod.Proof) bool {
 	}
 	for i := range a.Path {
 		x, y := a.Path[i].Period, b.Path[i].Period
-		if !sameZone(x.NotBefore, y.NotBefore) || !sameZone(x.Expires, y.Expires) {
+		// The journal writes a period that is not the zero Window, even
+		// one whose bounds are both unset.
+		if (x == coprod.Window{}) != (y == coprod.Window{}) || !sameZone(x.NotBefore, y.NotBefore) || !sameZone(x.Expires, y.Expires) {
 			return false
 		}
 	}
