@@ -3,12 +3,12 @@ package coprod_test
 import (
 	"encoding/json"
 	"math"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/coprod/coprod"
+	"github.com/coprod/coprod/internal/allocs"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -26,17 +26,6 @@ func noPanic(t *testing.T, f func() error) (err error) {
 		}
 	}()
 	return f()
-}
-
-// allocatedBy reports the bytes f allocated on the heap. Bad input must be
-// refused at bounded cost; counting the memory the refusal needed bounds
-// its work without timing it on a shared machine.
-func allocatedBy(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
 }
 
 var goodParty = `{"id":"6ba7b810-9dad-11d1-80b4-00c04fd430c8","name":"Council","sector":"statutory"}`
@@ -140,7 +129,7 @@ func TestBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var err error
-			used := allocatedBy(func() { err = noPanic(t, tt.call) })
+			used := allocs.Bytes(func() { err = noPanic(t, tt.call) })
 			require.Error(t, err)
 			if tt.want != nil {
 				assert.ErrorIs(t, err, tt.want)
@@ -213,7 +202,7 @@ func TestAmountBound(t *testing.T) {
 func TestNewAmountBoundedCost(t *testing.T) {
 	hostile := decimal.New(1, -10000000)
 	var err error
-	used := allocatedBy(func() { _, err = coprod.NewAmount(hostile, coprod.GBP) })
+	used := allocs.Bytes(func() { _, err = coprod.NewAmount(hostile, coprod.GBP) })
 	require.ErrorIs(t, err, coprod.ErrTooPrecise)
 	assert.Less(t, used, uint64(64<<10), "the ten million digits are never written out")
 	assert.Less(t, len(err.Error()), 200, err.Error())

@@ -3,12 +3,12 @@ package governance_test
 import (
 	"encoding/json"
 	"errors"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/coprod/coprod"
 	"github.com/coprod/coprod/governance"
+	"github.com/coprod/coprod/internal/allocs"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -24,17 +24,6 @@ func noPanic(t *testing.T, f func() error) (err error) {
 		}
 	}()
 	return f()
-}
-
-// allocatedBy reports the bytes f allocated on the heap. Bad input must be
-// refused at bounded cost; counting the memory the refusal needed bounds
-// its work without timing it on a shared machine.
-func allocatedBy(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
 }
 
 // TestBadInput is the catalogue of bad input the register must refuse:
@@ -201,7 +190,7 @@ func TestBadInput(t *testing.T) {
 			r := fixture(t)
 			before := snapshot(t, r)
 			var err error
-			used := allocatedBy(func() { err = noPanic(t, func() error { return tt.call(r) }) })
+			used := allocs.Bytes(func() { err = noPanic(t, func() error { return tt.call(r) }) })
 			require.Error(t, err)
 			if tt.want != nil {
 				assert.ErrorIs(t, err, tt.want)

@@ -7,12 +7,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/coprod/coprod"
+	"github.com/coprod/coprod/internal/allocs"
 	"github.com/coprod/coprod/ledger"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -29,17 +29,6 @@ func noPanic(t *testing.T, f func() error) (err error) {
 		}
 	}()
 	return f()
-}
-
-// allocatedBy reports the bytes f allocated on the heap. Bad input must be
-// refused at bounded cost; counting the memory the refusal needed bounds
-// its work without timing it on a shared machine.
-func allocatedBy(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
 }
 
 // journalLines builds a journal whose chain and hashes are sound around
@@ -296,7 +285,7 @@ func TestBadInput(t *testing.T) {
 				Expires: day(2026, 1, 1), Recorded: day(2025, 9, 1), Formality: ledger.Formality{DecidedBy: director}})
 			require.NoError(t, err)
 			before, journal := state(t, l), j.String()
-			used := allocatedBy(func() { err = noPanic(t, func() error { return tt.call(l) }) })
+			used := allocs.Bytes(func() { err = noPanic(t, func() error { return tt.call(l) }) })
 			require.Error(t, err)
 			if tt.want != nil {
 				assert.ErrorIs(t, err, tt.want)
