@@ -12,31 +12,19 @@ import (
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/coprod/coprod"
 )
 
 // decodePair decodes a and then b with one decodeReuse, as a replay does,
 // keeping a's scope and proof as the replay would, and checks that b
 // reads as it does alone and that decoding b changes nothing of a's copy.
 func decodePair(t *testing.T, a, b []byte) {
-	r := &decodeReuse{scopes: map[coprod.Scope]int32{}}
+	r := &decodeReuse{l: New(Options{})}
 	ta, oka := decodeTransactionFastWith(a, r)
 	if !oka {
 		r.proofRaw = nil
 	} else {
 		ta.Postings = slices.Clone(ta.Postings) // newEntry's copy
-		for s := ta.Formality.Scope; s != ""; {
-			if _, ok := r.scopes[s]; !ok {
-				r.scopes[s] = int32(len(r.names))
-				r.names = append(r.names, scopeNode{scope: s, parent: -1})
-			}
-			p, ok := s.Parent()
-			if !ok {
-				break
-			}
-			s = p
-		}
+		r.l.internScope(ta.Formality.Scope)     // as applying a numbers it
 		r.keepProof(ta.Proof)
 	}
 	aCopy := ta

@@ -66,17 +66,12 @@ type fastDecoder struct {
 // decodeReuse is what a replay's decoder reuses from one line to the
 // next.
 type decodeReuse struct {
+	// l is the ledger being replayed: a scope it knows is shared, and a
+	// proof found in proofs is left as its proofLast.
+	l *Ledger
 	// posts is the postings buffer: a decoded transaction's postings
 	// alias it until the next line.
 	posts []Posting
-	// scopes are the scopes known so far, by their numbers in names:
-	// the ledger's own interned scopes.
-	scopes map[coprod.Scope]int32
-	names  []scopeNode
-	// last is the ledger's last scope looked up: a known scope the
-	// decoder finds is left there, so that applying the record finds its
-	// number without a second lookup.
-	last *scopeHint
 	// proofs are the proofs the ledger keeps, by the bytes they were
 	// decoded from, so that a proof written again is not decoded again.
 	// proofRaw is the bytes of the last proof decoded, not yet added:
@@ -84,9 +79,6 @@ type decodeReuse struct {
 	// record is applied.
 	proofs   map[string]*coprod.Proof
 	proofRaw []byte
-	// lastProof is the ledger's proofLast: a proof found in proofs is
-	// left there.
-	lastProof **coprod.Proof
 }
 
 // maxReusedProofs bounds decodeReuse.proofs: when it is full it starts
@@ -268,15 +260,8 @@ func (d *fastDecoder) scope(dst *coprod.Scope) bool {
 	}
 	if r := d.reuse; r != nil {
 		// A known scope was valid when it was numbered.
-		if h := r.last; h != nil && string(h.scope) == string(s) && len(s) > 0 {
-			*dst = h.scope
-			return true
-		}
-		if id, known := r.scopes[coprod.Scope(s)]; known {
-			*dst = r.names[id].scope
-			if r.last != nil {
-				*r.last = scopeHint{*dst, id}
-			}
+		if known, ok := knownScopeOf(r.l, s); ok {
+			*dst = known
 			return true
 		}
 	}
@@ -599,9 +584,7 @@ func (d *fastDecoder) proof(dst **coprod.Proof, scope coprod.Scope) bool {
 		raw := d.b[:len(d.b)-1]
 		if p, ok := r.proofs[string(raw)]; ok {
 			*dst = p
-			if r.lastProof != nil {
-				*r.lastProof = p // the ledger's own: applying needs no lookup
-			}
+			r.l.proofLast = p // the ledger's own: applying needs no lookup
 			d.b = d.b[len(raw):]
 			return true
 		}

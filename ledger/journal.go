@@ -257,7 +257,7 @@ func (l *Ledger) replayRecord(env journal.Line) error {
 		return l.open(a, false)
 	case recTransaction:
 		r := &l.replayBuf
-		r.scopes, r.names, r.last, r.lastProof = l.scopeIDs, l.scopes, &l.scopeLast, &l.proofLast
+		r.l = l
 		tx, err := decodeTransactionWith(env.Record, r)
 		if err != nil {
 			return err

@@ -688,12 +688,8 @@ func (l *Ledger) internScope(s coprod.Scope) int32 {
 	if s == "" {
 		return -1
 	}
-	if s == l.scopeLast.scope {
+	if _, ok := knownScopeOf(l, s); ok {
 		return l.scopeLast.id
-	}
-	if id, ok := l.scopeIDs[s]; ok {
-		l.scopeLast = scopeHint{s, id}
-		return id
 	}
 	parent := int32(-1)
 	if p, ok := s.Parent(); ok {
@@ -704,6 +700,24 @@ func (l *Ledger) internScope(s coprod.Scope) int32 {
 	l.scopeIDs[s] = id
 	l.scopeLast = scopeHint{s, id}
 	return id
+}
+
+// knownScopeOf returns the ledger's own copy of scope s, if s is numbered,
+// leaving it as scopeLast; s is a string or the bytes of one, and is
+// looked up without a copy. The caller holds the write lock.
+func knownScopeOf[S ~string | ~[]byte](l *Ledger, s S) (coprod.Scope, bool) {
+	if len(s) == 0 {
+		return "", false
+	}
+	if string(l.scopeLast.scope) == string(s) {
+		return l.scopeLast.scope, true
+	}
+	id, ok := l.scopeIDs[coprod.Scope(s)]
+	if !ok {
+		return "", false
+	}
+	l.scopeLast = scopeHint{l.scopes[id].scope, id}
+	return l.scopeLast.scope, true
 }
 
 // ReversalRequest asks for the exact mirror of a recorded transaction.
