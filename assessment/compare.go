@@ -1,7 +1,6 @@
 package assessment
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -225,11 +224,7 @@ func (o CompareOptions) Compare(before, after Result) (Comparison, error) {
 // JSON returns the comparison as indented JSON with a trailing newline.
 // Equal comparisons give identical bytes.
 func (c Comparison) JSON() ([]byte, error) {
-	b, err := json.MarshalIndent(c, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("assessment: encoding comparison: %w", err)
-	}
-	return append(b, '\n'), nil
+	return indentJSON(c, "comparison")
 }
 
 // Markdown renders the comparison as a readable report: both sides, the

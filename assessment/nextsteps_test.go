@@ -207,13 +207,7 @@ func TestNextStepsFlagPayingIndividuals(t *testing.T) {
 // in the same scope, naming how many and their total.
 func TestFormaliseGroupsPayments(t *testing.T) {
 	p := wandsworth(t)
-	var orig ledger.Transaction
-	for _, tx := range p.txs {
-		if tx.ID == id(40) {
-			orig = tx
-		}
-	}
-	require.Equal(t, id(40), orig.ID)
+	orig := txOf(t, p.txs, id(40))
 	for i := range 3 {
 		tx := orig
 		tx.ID = uuid.NewSHA1(uuid.NameSpaceOID, []byte{byte(i)})
@@ -240,13 +234,7 @@ func TestFormaliseGroupsPayments(t *testing.T) {
 // their text says ("10 payments" would sort before "2 payments").
 func TestFormaliseLargestFirst(t *testing.T) {
 	p := wandsworth(t)
-	var orig ledger.Transaction
-	for _, tx := range p.txs {
-		if tx.ID == id(40) {
-			orig = tx
-		}
-	}
-	require.Equal(t, id(40), orig.ID)
+	orig := txOf(t, p.txs, id(40))
 	// Three more groups, in other scopes, of 2 × 25, 1 × 700 and 10 × 30.
 	groups := []struct {
 		scope  string
@@ -282,4 +270,13 @@ func TestFormaliseLargestFirst(t *testing.T) {
 		}
 		assert.True(t, totals[len(totals)-1].Equal(coprod.MustParseAmount("50", coprod.GBP)), "the smallest group last: %v", totals)
 	}
+}
+
+// txOf returns the transaction with ID want among txs, failing the test
+// if there is none.
+func txOf(t *testing.T, txs []ledger.Transaction, want uuid.UUID) ledger.Transaction {
+	t.Helper()
+	i := slices.IndexFunc(txs, func(tx ledger.Transaction) bool { return tx.ID == want })
+	require.GreaterOrEqual(t, i, 0, "no transaction %v", want)
+	return txs[i]
 }

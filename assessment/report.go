@@ -13,9 +13,15 @@ import (
 // Equal results give identical bytes: the result holds no maps, and its
 // slices are in a fixed order.
 func (res Result) JSON() ([]byte, error) {
-	b, err := json.MarshalIndent(res, "", "  ")
+	return indentJSON(res, "result")
+}
+
+// indentJSON is the JSON method of every document the package writes:
+// v as indented JSON with a trailing newline; what names it in an error.
+func indentJSON(v any, what string) ([]byte, error) {
+	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
-		return nil, fmt.Errorf("assessment: encoding result: %w", err)
+		return nil, fmt.Errorf("assessment: encoding %s: %w", what, err)
 	}
 	return append(b, '\n'), nil
 }

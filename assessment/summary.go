@@ -2,7 +2,6 @@ package assessment
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -347,11 +346,7 @@ func distribution(f Framework, counts []int, n int) Distribution {
 // Equal summaries give identical bytes: the summary holds no maps, and
 // its slices are in a fixed order.
 func (s Summary) JSON() ([]byte, error) {
-	b, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("assessment: encoding summary: %w", err)
-	}
-	return append(b, '\n'), nil
+	return indentJSON(s, "summary")
 }
 
 // Markdown renders the summary as a short report: the ladder's rungs
