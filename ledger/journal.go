@@ -265,15 +265,17 @@ func (l *Ledger) replayRecord(env journal.Line) error {
 		if err := mergeTransactionText(&tx, env.Text); err != nil {
 			return err
 		}
-		if _, ok := l.entry(tx.ID); ok {
-			return refuse("transaction", tx.ID, ErrIdempotencyConflict, "recorded twice")
-		}
 		if err := l.replayedAuthority("transaction", &tx); err != nil {
 			return err
 		}
 		e := newEntry(tx)
-		if _, err := l.record(e, false); err != nil {
+		rc, err := l.record(e, false)
+		if err != nil || rc.Duplicate {
 			r.proofRaw = nil
+			if err == nil {
+				// A live retry is a duplicate; a journal holds each record once.
+				err = refuse("transaction", tx.ID, ErrIdempotencyConflict, "recorded twice")
+			}
 			return err
 		}
 		r.keepProof(e.tx.Proof)
