@@ -2,10 +2,12 @@ package ledger
 
 import (
 	"bytes"
+	"encoding/json"
 	"time"
 	"unicode/utf8"
 
 	"github.com/coprod/coprod"
+	"github.com/coprod/coprod/internal/journal"
 	"github.com/coprod/coprod/internal/plain"
 	"github.com/google/uuid"
 )
@@ -47,7 +49,7 @@ func decodeTransactionFastWith(b []byte, r *decodeReuse) (Transaction, bool) {
 		d.optScope(`"scope":`, `,`, &t.Formality.Scope) &&
 		d.lit(`"decided_by":`) && d.uuid(&t.Formality.DecidedBy) &&
 		d.approvals(&t.Formality.Approvers) && d.lit(`}`) &&
-		d.optStr(`,"coverage":`, ``, (*string)(&t.Coverage)) &&
+		d.optCoverage(`,"coverage":`, &t.Coverage) &&
 		d.optUUID(`,"against":`, ``, &t.Against) &&
 		d.optUUID(`,"reverses":`, ``, &t.Reverses) &&
 		d.labour(&t.Labour) &&
@@ -77,8 +79,11 @@ type decodeReuse struct {
 	// proofRaw is the bytes of the last proof decoded, not yet added:
 	// the replay adds them, with the proof the ledger kept, once the
 	// record is applied.
-	proofs   map[string]*coprod.Proof
+	proofs   map[string]*keptProof
 	proofRaw []byte
+	// proofRef is the line the last record named for its proof
+	// ("proof_ref"), or 0.
+	proofRef int
 }
 
 // maxReusedProofs bounds decodeReuse.proofs: when it is full it starts
@@ -89,14 +94,14 @@ const maxReusedProofs = 1 << 17
 // keepProof adds the bytes of the proof last decoded, if any, with the
 // proof the ledger kept for them. The bytes are copied: they are the
 // journal reader's, valid until the next line.
-func (r *decodeReuse) keepProof(kept *coprod.Proof) {
+func (r *decodeReuse) keepProof(kept *keptProof) {
 	raw := r.proofRaw
 	r.proofRaw = nil
 	if raw == nil || kept == nil {
 		return
 	}
 	if r.proofs == nil || len(r.proofs) >= maxReusedProofs {
-		r.proofs = make(map[string]*coprod.Proof)
+		r.proofs = make(map[string]*keptProof)
 	}
 	r.proofs[string(raw)] = kept
 }
@@ -160,23 +165,37 @@ func (d *fastDecoder) str(dst *string) bool {
 }
 
 // kind reads a transaction kind, without allocating for a defined one.
-func (d *fastDecoder) kind(dst *Kind) bool {
+func (d *fastDecoder) kind(dst *Kind) bool { return known(d, dst, kinds[:]) }
+
+// kinds are the defined kinds, which kind reads without allocating.
+var kinds = [...]Kind{Payment, Grant, Contract, SLA, CoreFunding, ProjectFunding, InKind, UnpaidLabour, TimeCredit, InvolvementPayment, Reversal}
+
+// coverages are the defined coverages but the empty one, which
+// optCoverage reads without allocating.
+var coverages = [...]Coverage{FullCost, DirectCosts, Unfunded}
+
+// optCoverage reads key and a coverage, if the record has key.
+func (d *fastDecoder) optCoverage(key string, dst *Coverage) bool {
+	return !d.lit(key) || known(d, dst, coverages[:])
+}
+
+// known reads a string, as the defined value of defined that reads the
+// same if there is one (without allocating), or as a copy of its bytes
+// (undefined: validation refuses it, as after encoding/json).
+func known[T ~string](d *fastDecoder, dst *T, defined []T) bool {
 	s, ok := d.raw()
 	if !ok {
 		return false
 	}
-	for _, k := range kinds {
+	for _, k := range defined {
 		if string(k) == string(s) {
 			*dst = k
 			return true
 		}
 	}
-	*dst = Kind(s) // undefined: checkShape refuses it, as after encoding/json
+	*dst = T(s)
 	return true
 }
-
-// kinds are the defined kinds, which kind reads without allocating.
-var kinds = [...]Kind{Payment, Grant, Contract, SLA, CoreFunding, ProjectFunding, InKind, UnpaidLabour, TimeCredit, InvolvementPayment, Reversal}
 
 // boolean reads a JSON true or false.
 func (d *fastDecoder) boolean(dst *bool) bool {
@@ -574,6 +593,20 @@ func (d *fastDecoder) metadataBody(dst *map[string]string) bool {
 // proof reads the proof, if any, as appendProof writes it: its path (null
 // for a nil one), then its acting-for records if there are any.
 func (d *fastDecoder) proof(dst **coprod.Proof, scope coprod.Scope) bool {
+	if d.lit(`,"proof_ref":`) {
+		// Only a journal's record names a line; the replay resolves it.
+		r := d.reuse
+		if r == nil {
+			return false
+		}
+		i := 0
+		for i < len(d.b) && '0' <= d.b[i] && d.b[i] <= '9' {
+			i++
+		}
+		n, ok := journal.ParseSeq(d.b[:i])
+		r.proofRef, d.b = n, d.b[i:]
+		return ok
+	}
 	if !d.lit(`,"proof":`) {
 		return true
 	}
@@ -582,9 +615,9 @@ func (d *fastDecoder) proof(dst **coprod.Proof, scope coprod.Scope) bool {
 		// record's closing brace. Bytes a line before decoded to a proof
 		// the ledger keeps decode to that proof again.
 		raw := d.b[:len(d.b)-1]
-		if p, ok := r.proofs[string(raw)]; ok {
-			*dst = p
-			r.l.proofLast = p // the ledger's own: applying needs no lookup
+		if kp, ok := r.proofs[string(raw)]; ok {
+			*dst = kp.p
+			r.l.proofLast = kp // the ledger's own: applying needs no lookup
 			d.b = d.b[len(raw):]
 			return true
 		}
@@ -691,11 +724,17 @@ func decodeTransaction(b []byte) (Transaction, error) {
 }
 
 // decodeTransactionWith is decodeTransaction reusing what r holds (see
-// decodeTransactionFastWith).
+// decodeTransactionFastWith). With r, the record is a journal's: its
+// proof may be the number of an earlier line ("proof_ref"), left in
+// r.proofRef for the replay to resolve.
 func decodeTransactionWith(b []byte, r *decodeReuse) (Transaction, error) {
+	if r != nil {
+		r.proofRef = 0
+	}
 	t, ok := decodeTransactionFastWith(b, r)
 	if !ok && r != nil {
 		r.proofRaw = nil // only bytes the fast path read whole are reused
+		r.proofRef = 0
 	}
 	if ok {
 		if err := checkShape(&t); err != nil {
@@ -703,10 +742,52 @@ func decodeTransactionWith(b []byte, r *decodeReuse) (Transaction, error) {
 		}
 		return t, nil
 	}
-	t = Transaction{}
-	err := t.UnmarshalJSON(b)
-	return t, err
+	if r == nil {
+		t = Transaction{}
+		err := t.UnmarshalJSON(b)
+		return t, err
+	}
+	t, ref, err := decodeJournalTransactionJSON(b)
+	if err != nil {
+		return Transaction{}, err
+	}
+	if err := checkShape(&t); err != nil {
+		return Transaction{}, err
+	}
+	r.proofRef = ref
+	return t, nil
 }
+
+// decodeJournalTransactionJSON decodes a transaction's journal record
+// with encoding/json, as Transaction.UnmarshalJSON does before its shape
+// checks, but for its proof: a record may name, in place of a proof, the earlier line that
+// holds it in full ("proof_ref"), returned as ref (0 for none). The fast
+// path reads what it reads as this does.
+func decodeJournalTransactionJSON(b []byte) (t Transaction, ref int, err error) {
+	var v struct {
+		plainTransaction
+		ProofRef json.RawMessage `json:"proof_ref"`
+	}
+	if err := decodeStrict(b, &v); err != nil {
+		return Transaction{}, 0, wrap("decode transaction", err)
+	}
+	t = Transaction(v.plainTransaction)
+	if v.ProofRef != nil {
+		// A line number as lines write one, in place of a proof: not
+		// null, 1.0 or 1e3.
+		n, ok := journal.ParseSeq(v.ProofRef)
+		if !ok || t.Proof != nil {
+			return Transaction{}, 0, refuse("transaction", t.ID, ErrInvalidTransaction, "proof_ref must be a line number, in place of a proof")
+		}
+		ref = n
+	}
+	return t, ref, nil
+}
+
+// plainTransaction has Transaction's fields and tags but not its JSON
+// methods: the journal's decoder embeds it, and encoding/json's output
+// for it is the reference the fast encoder must match byte for byte.
+type plainTransaction Transaction
 
 // decodeTransactionTextFast reads a transaction's free text as the
 // journal writes it (json.Marshal of transactionText: an optional salt,

@@ -144,7 +144,13 @@
 // HMAC-SHA-256 under [Options.Key], the line naming the key). [Replay]
 // rebuilds an identical ledger (balances, holds and idempotency memory)
 // from the journal; [Verify] names the first changed, missing, reordered,
-// forged or truncated line. Neither keeps a line over [MaxJournalLine],
+// forged or truncated line. A transaction's proof is written in full on
+// the first transaction line made under it; a later transaction line whose
+// proof reads the same names that line ("proof_ref", the line's seq) in
+// place of the proof, so a journal of many records made under few
+// delegations stays small, and Replay reads each proof once. A line names
+// only an earlier transaction line that holds its proof in full; Replay
+// refuses any other. Neither keeps a line over [MaxJournalLine],
 // and an error from the reader is returned as it is, matching
 // [ErrJournalRead], never taken for a fault in the journal. Journals
 // written before lines carried a version still replay, and can be

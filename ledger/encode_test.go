@@ -12,11 +12,6 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// plainTransaction has Transaction's fields and tags but not its
-// MarshalJSON: encoding/json's output for it is the reference the fast
-// encoder must match byte for byte.
-type plainTransaction Transaction
-
 func checkEncoding(t *testing.T, tx *Transaction) {
 	t.Helper()
 	want, wantErr := json.Marshal((*plainTransaction)(tx))

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/coprod/coprod"
-	"github.com/coprod/coprod/internal/exact"
 	"github.com/google/uuid"
 )
 
@@ -418,7 +417,7 @@ func (l *Ledger) resolve(s *holdState, r HoldResolution, journal, legacy bool) (
 	if r.Resolution == Expired && (s.hold.Expires.IsZero() || r.At.Before(s.hold.Expires)) {
 		return Receipt{}, refuse("hold", s.hold.ID, ErrHoldNotExpired, "expires %s", s.hold.Expires.Format(time.RFC3339))
 	}
-	var balances []exact.Sum
+	var balances []posted
 	effective := time.Time{}
 	tx := r.Transaction
 	if tx != nil {
@@ -435,7 +434,7 @@ func (l *Ledger) resolve(s *holdState, r HoldResolution, journal, legacy bool) (
 			return Receipt{}, refuse("transaction", tx.ID, ErrIdempotencyConflict, "id already recorded")
 		}
 		effective = tx.Effective
-		var buf [8]exact.Sum
+		var buf [8]posted
 		var err error
 		if balances, err = l.validate(tx, buf[:0]); err != nil {
 			return Receipt{}, err
@@ -459,7 +458,7 @@ func (l *Ledger) resolve(s *holdState, r HoldResolution, journal, legacy bool) (
 	s.res = &r
 	id := s.hold.ID
 	if tx != nil {
-		e := newEntry(*tx)
+		e := l.newEntry(*tx)
 		r.Transaction = &e.tx // s.res is &r: the resolution and the ledger share one copy
 		l.apply(e, balances)
 		id = tx.ID

@@ -265,10 +265,18 @@ func (l *Ledger) replayRecord(env journal.Line) error {
 		if err := mergeTransactionText(&tx, env.Text); err != nil {
 			return err
 		}
+		ref := r.proofRef
+		if ref != 0 {
+			kp, ok := l.proofOnLine(ref)
+			if !ok {
+				return refuse("transaction", tx.ID, ErrInvalidTransaction, "proof_ref %d names no earlier line with a proof in full", ref)
+			}
+			tx.Proof, l.proofLast = kp.p, kp
+		}
 		if err := l.replayedAuthority("transaction", &tx); err != nil {
 			return err
 		}
-		e := newEntry(tx)
+		e := l.newEntry(tx)
 		rc, err := l.record(e, false)
 		if err != nil || rc.Duplicate {
 			r.proofRaw = nil
@@ -278,7 +286,10 @@ func (l *Ledger) replayRecord(env journal.Line) error {
 			}
 			return err
 		}
-		r.keepProof(e.tx.Proof)
+		if kp := l.findProof(e.tx.Proof); kp != nil && ref == 0 {
+			l.provedInFull(kp)
+			r.keepProof(kp)
+		}
 		return nil
 	case recHold:
 		var h Hold

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -108,6 +109,7 @@ type Ledger struct {
 
 	txs        idindex.Index // each transaction's place in txOrder: a flat table of numbers, which the collector need not scan
 	txOrder    []*entry
+	boxes      []entryBox // the chunk newEntry fills: entries are claimed in order, then never move
 	reversedBy map[uuid.UUID]uuid.UUID
 
 	holds     map[uuid.UUID]*holdState
@@ -135,13 +137,17 @@ type Ledger struct {
 	// proofs are the distinct proofs records were made under, by the
 	// last link on their path (uuid.Nil for none): thousands of records
 	// made under one delegation in one period share one proof.
-	proofs map[uuid.UUID][]*coprod.Proof
+	proofs map[uuid.UUID][]*keptProof
 	// proofLast is a proof the ledger keeps, last interned or handed to
 	// a replay's decoder for bytes it had decoded before: internProof
 	// returns it as it is, without a lookup. Kept proofs are never
 	// changed, so sharing one is always sound, whether or not it is still
 	// among proofs.
-	proofLast *coprod.Proof
+	proofLast *keptProof
+	// proofLines are the kept proofs written in full on a transaction's
+	// journal line, in the order of those lines: a later line whose proof
+	// reads the same names that line (see Transaction's journal form).
+	proofLines []*keptProof
 
 	// caps are the running totals against cumulative limits, per link and
 	// period, open holds included.
@@ -198,16 +204,32 @@ func (e *entry) acct(i int) int32 {
 	return e.moreAccts[i-len(e.accts)]
 }
 
-// newEntry keeps a transaction and its entry in one allocation, with
-// room for two postings, the common case: a scan then
-// reads one object per transaction. It copies tx's postings, so tx may
-// share them with the caller; its other slices and maps must be the
-// ledger's own.
-func newEntry(tx Transaction) *entry {
-	box := &struct {
-		entry
-		posts [2]Posting
-	}{entry: entry{tx: tx}}
+// entryBox keeps a transaction's entry with room for two postings, the
+// common case, so that a scan reads one place per transaction.
+type entryBox struct {
+	entry
+	posts [2]Posting
+}
+
+// entryChunk is how many entries the ledger allocates at once: one
+// allocation for many transactions, not one each, costs less to make and
+// gives the collector fewer objects to mark.
+const entryChunk = 256
+
+// newEntry fills the ledger's next free entry with tx and returns it, for
+// record (or a hold's capture) to apply, which claims it. An entry not
+// applied is not kept: the next newEntry fills the same place. newEntry
+// copies tx's postings, so tx may share them with the caller; its other
+// slices and maps must be the ledger's own. The caller holds the write
+// lock.
+func (l *Ledger) newEntry(tx Transaction) *entry {
+	if len(l.boxes) == cap(l.boxes) {
+		// A full chunk stays where it is, held by the entries in it;
+		// entries already handed out never move.
+		l.boxes = make([]entryBox, 0, entryChunk)
+	}
+	box := &l.boxes[:len(l.boxes)+1][len(l.boxes)]
+	*box = entryBox{entry: entry{tx: tx}}
 	if n := len(tx.Postings); n <= len(box.posts) {
 		box.tx.Postings = box.posts[:n:n]
 		copy(box.posts[:], tx.Postings)
@@ -215,6 +237,15 @@ func newEntry(tx Transaction) *entry {
 		box.tx.Postings = slices.Clone(tx.Postings)
 	}
 	return &box.entry
+}
+
+// claim keeps e, which newEntry returned and apply is applying.
+func (l *Ledger) claim(e *entry) {
+	n := len(l.boxes)
+	if n == cap(l.boxes) || e != &l.boxes[:n+1][n].entry {
+		panic("ledger: applying an entry newEntry did not return last")
+	}
+	l.boxes = l.boxes[:n+1]
 }
 
 // New returns an empty ledger.
@@ -226,7 +257,7 @@ func New(opts Options) *Ledger {
 		holds:       make(map[uuid.UUID]*holdState),
 		caps:        make(map[capKey]*capTotal),
 		scopeIDs:    make(map[coprod.Scope]int32),
-		proofs:      make(map[uuid.UUID][]*coprod.Proof),
+		proofs:      make(map[uuid.UUID][]*keptProof),
 		deciderSeen: make(map[coprod.PartyID]struct{}),
 	}
 }
@@ -282,10 +313,11 @@ func (l *Ledger) Post(tx Transaction) (Receipt, error) {
 	if err != nil {
 		return Receipt{}, err
 	}
-	e := newEntry(tx.cloneExceptPostings())
-	e.tx.Proof = proof
+	tx = tx.cloneExceptPostings()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	e := l.newEntry(tx)
+	e.tx.Proof = proof
 	return l.record(e, true)
 }
 
@@ -352,7 +384,7 @@ func (l *Ledger) record(e *entry, journal bool) (Receipt, error) {
 	if err := l.checkTimes("transaction", tx.ID, tx.Recorded, tx.Effective); err != nil {
 		return Receipt{}, err
 	}
-	var buf [8]exact.Sum
+	var buf [8]posted
 	balances, err := l.validate(tx, buf[:0])
 	if err != nil {
 		return Receipt{}, err
@@ -366,19 +398,40 @@ func (l *Ledger) record(e *entry, journal bool) (Receipt, error) {
 			return Receipt{}, err
 		}
 	}
-	if err := l.commit(recTransaction, tx, journal); err != nil {
+	// A proof written in full on an earlier line is written as that
+	// line's number.
+	line := txLine{tx: tx}
+	if journal && l.opts.Journal != nil {
+		if kp := l.findProof(tx.Proof); kp != nil {
+			// The kept proof reads, and is written, as tx's: sharing it
+			// now spares apply the lookup.
+			line.proofRef = kp.line
+			tx.Proof, l.proofLast = kp.p, kp
+		}
+	}
+	if err := l.commit(recTransaction, &line, journal); err != nil {
 		return Receipt{}, journalRefusal("transaction", tx.ID, err)
 	}
-	l.apply(e, balances)
+	kp := l.apply(e, balances)
+	if journal && l.opts.Journal != nil && line.proofRef == 0 {
+		l.provedInFull(kp)
+	}
 	l.applyCaps(caps)
 	l.noteRecorded(tx.Recorded)
 	return Receipt{ID: tx.ID, Seq: l.seq}, nil
 }
 
+// posted is a posting's account, with its balance after the transaction.
+type posted struct {
+	acc     *account
+	balance exact.Sum
+}
+
 // validate checks postings against accounts and returns each posting's
-// account balance after the transaction, so that apply cannot fail.
-func (l *Ledger) validate(tx *Transaction, balances []exact.Sum) ([]exact.Sum, error) {
-	reject := func(sentinel error, format string, args ...any) ([]exact.Sum, error) {
+// account and its balance after the transaction, appended to balances,
+// so that apply cannot fail and need not look the accounts up again.
+func (l *Ledger) validate(tx *Transaction, balances []posted) ([]posted, error) {
+	reject := func(sentinel error, format string, args ...any) ([]posted, error) {
 		return nil, refuse("transaction", tx.ID, sentinel, format, args...)
 	}
 	if tx.Reverses != uuid.Nil {
@@ -425,7 +478,7 @@ func (l *Ledger) validate(tx *Transaction, balances []exact.Sum) ([]exact.Sum, e
 		prev := acc.balance
 		for j := i - 1; j >= 0; j-- {
 			if tx.Postings[j].Account == p.Account {
-				prev = balances[j]
+				prev = balances[j].balance
 				break
 			}
 		}
@@ -434,7 +487,7 @@ func (l *Ledger) validate(tx *Transaction, balances []exact.Sum) ([]exact.Sum, e
 			e.Cause = err
 			return nil, e
 		}
-		balances = append(balances, prev)
+		balances = append(balances, posted{acc, prev})
 	}
 	if err := balanced(tx.Postings); err != nil {
 		return reject(ErrUnbalanced, "%v", err)
@@ -560,8 +613,11 @@ func (l *Ledger) mustEntry(id uuid.UUID) *entry {
 	return e
 }
 
-func (l *Ledger) apply(e *entry, balances []exact.Sum) {
+// apply applies e, which validate has checked, with the balances it
+// returned, and returns the proof kept for e's (nil for none).
+func (l *Ledger) apply(e *entry, balances []posted) *keptProof {
 	tx := &e.tx
+	l.claim(e)
 	e.seq = l.seq
 	l.txs.Insert(tx.ID, len(l.txOrder))
 	l.txOrder = append(l.txOrder, e)
@@ -573,7 +629,10 @@ func (l *Ledger) apply(e *entry, balances []exact.Sum) {
 		}
 		l.lastDecider = d
 	}
-	tx.Proof = l.internProof(tx.Proof)
+	kp := l.internProof(tx.Proof)
+	if kp != nil {
+		tx.Proof = kp.p
+	}
 	e.scope = l.internScope(tx.Formality.Scope)
 	if e.scope >= 0 {
 		tx.Formality.Scope = l.scopes[e.scope].scope // one copy of each path
@@ -582,50 +641,115 @@ func (l *Ledger) apply(e *entry, balances []exact.Sum) {
 	if n := len(tx.Postings); n > len(e.accts) {
 		e.moreAccts = make([]int32, n-len(e.accts))
 	}
-	for i, p := range tx.Postings {
-		acc := l.accounts[p.Account]
-		acc.balance = balances[i]
+	for i := range tx.Postings {
+		acc := balances[i].acc
+		acc.balance = balances[i].balance
 		if i < len(e.accts) {
 			e.accts[i] = acc.ord
 		} else {
 			e.moreAccts[i-len(e.accts)] = acc.ord
 		}
-		if n, at := len(acc.entries), len(l.txOrder)-1; n == 0 || acc.entries[n-1] != at {
-			acc.entries = append(acc.entries, at)
+		if !postsEarlier(tx.Postings, i) {
+			// Reading the account's last entry to tell would be a cache
+			// miss at scale; the transaction's own postings are at hand.
+			acc.entries = append(acc.entries, len(l.txOrder)-1)
 		}
 	}
 	if tx.Reverses != uuid.Nil {
 		l.reversedBy[tx.Reverses] = tx.ID
 		l.mustEntry(tx.Reverses).rev = e
 	}
+	return kp
 }
 
-// internProof returns the proof the ledger already keeps that reads the
-// same as p (sameProof), or keeps p. Proofs kept are never changed: every
-// proof handed out is a copy. The caller holds the write lock.
-func (l *Ledger) internProof(p *coprod.Proof) *coprod.Proof {
-	if p == nil || p == l.proofLast {
-		return p
+// postsEarlier reports whether a posting before ps[i] is to ps[i]'s
+// account.
+func postsEarlier(ps []Posting, i int) bool {
+	for j := range i {
+		if ps[j].Account == ps[i].Account {
+			return true
+		}
+	}
+	return false
+}
+
+// keptProof is a proof the ledger keeps, shared by the records made
+// under it.
+type keptProof struct {
+	p *coprod.Proof
+	// line is the journal line of the first transaction record that
+	// carried p in full, once one has; 0 before.
+	line int
+}
+
+// findProof returns the kept proof that reads the same as p (sameProof),
+// or nil. The caller holds the lock.
+func (l *Ledger) findProof(p *coprod.Proof) *keptProof {
+	if p == nil {
+		return nil
+	}
+	if kp := l.proofLast; kp != nil && kp.p == p {
+		return kp
+	}
+	var last uuid.UUID
+	if n := len(p.Path); n > 0 {
+		last = p.Path[n-1].ID
+	}
+	for _, q := range l.proofs[last] {
+		if q.p == p || sameProof(p, q.p) {
+			return q
+		}
+	}
+	return nil
+}
+
+// internProof returns the kept proof that reads the same as p
+// (sameProof), or keeps p; nil for a nil p. Proofs kept are never
+// changed: every proof handed out is a copy. The caller holds the write
+// lock.
+func (l *Ledger) internProof(p *coprod.Proof) *keptProof {
+	if p == nil {
+		return nil
+	}
+	if q := l.findProof(p); q != nil {
+		l.proofLast = q
+		return q
 	}
 	var last uuid.UUID
 	if n := len(p.Path); n > 0 {
 		last = p.Path[n-1].ID
 	}
 	kept := l.proofs[last]
-	for _, q := range kept {
-		if q == p || sameProof(p, q) {
-			l.proofLast = q
-			return q
-		}
-	}
 	if len(kept) == maxProofsPerLink {
 		// Keep the newest: records come in time order, and a link's
 		// proofs change with each period span.
 		kept = append(kept[:0], kept[1:]...)
 	}
-	l.proofs[last] = append(kept, p)
-	l.proofLast = p
-	return p
+	q := &keptProof{p: p}
+	l.proofs[last] = append(kept, q)
+	l.proofLast = q
+	return q
+}
+
+// provedInFull notes that the transaction just applied, under the kept
+// proof kp, carried its proof in full on journal line l.seq: the first
+// such line of a proof is the one later lines name. The caller holds the
+// write lock.
+func (l *Ledger) provedInFull(kp *keptProof) {
+	if kp != nil && kp.line == 0 {
+		kp.line = l.seq
+		l.proofLines = append(l.proofLines, kp)
+	}
+}
+
+// proofOnLine returns the proof written in full on journal line seq, as
+// provedInFull noted it. The caller holds the lock.
+func (l *Ledger) proofOnLine(seq int) (*keptProof, bool) {
+	i, ok := slices.BinarySearchFunc(l.proofLines, seq, func(kp *keptProof, seq int) int { return cmp.Compare(kp.line, seq) })
+	if !ok {
+		return nil, false
+	}
+	return l.proofLines[i], true
 }
 
 // maxProofsPerLink bounds the proofs internProof compares a new one with:
@@ -779,10 +903,10 @@ func (l *Ledger) Reverse(req ReversalRequest) (Receipt, error) {
 	if err != nil {
 		return Receipt{}, err
 	}
-	e := newEntry(tx)
-	e.tx.Proof = proof
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	e := l.newEntry(tx)
+	e.tx.Proof = proof
 	return l.record(e, true)
 }
 

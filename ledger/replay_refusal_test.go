@@ -46,9 +46,9 @@ func TestReplayRefusesWhatLiveRefuses(t *testing.T) {
 		Postings: []Posting{{Account: budget, Amount: gbp("-900")}, {Account: hubCash, Amount: gbp("900")}}}
 	// A ledger with an Authorizer records the proof; here it is put on the
 	// record directly, as a replayed line carries it.
-	e := newEntry(grant)
-	e.tx.Proof = capped
 	live.mu.Lock()
+	e := live.newEntry(grant)
+	e.tx.Proof = capped
 	_, err := live.record(e, true)
 	live.mu.Unlock()
 	require.NoError(t, err)

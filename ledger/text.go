@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"strconv"
 
 	"github.com/coprod/coprod"
 	"github.com/coprod/coprod/internal/journal"
@@ -66,21 +67,46 @@ func (l *Ledger) salt() (string, error) {
 
 // encodeRecord encodes a record for the journal: the record without its
 // free text, and the free text as its own object, or nil when it has none.
+// txLine is a transaction as its journal line holds it: with its proof
+// in full, or, when proofRef is not 0, as the number of the earlier line
+// that holds a proof that reads the same.
+type txLine struct {
+	tx       *Transaction
+	proofRef int
+}
+
+// appendRecord appends the record of a line for t, which is r.tx or a copy
+// of it without its free text.
+func (r *txLine) appendRecord(b []byte, t *Transaction) ([]byte, error) {
+	if r.proofRef == 0 {
+		return appendTransaction(b, t)
+	}
+	cp := *t
+	cp.Proof = nil
+	b, err := appendTransaction(b, &cp)
+	if err != nil {
+		return nil, err
+	}
+	b = append(b[:len(b)-1], `,"proof_ref":`...) // over the closing brace
+	b = strconv.AppendInt(b, int64(r.proofRef), 10)
+	return append(b, '}'), nil
+}
+
 func (l *Ledger) encodeRecord(record any) (rec, text []byte, err error) {
 	var t any
 	switch r := record.(type) {
-	case *Transaction:
-		if r.Memo == "" && len(r.Metadata) == 0 {
-			l.recBuf, err = appendTransaction(l.recBuf[:0], r)
+	case *txLine:
+		if r.tx.Memo == "" && len(r.tx.Metadata) == 0 {
+			l.recBuf, err = r.appendRecord(l.recBuf[:0], r.tx)
 			return l.recBuf, nil, err
 		}
-		cp := *r
+		cp := *r.tx
 		cp.Memo, cp.Metadata = "", nil
-		if l.recBuf, err = appendTransaction(l.recBuf[:0], &cp); err != nil {
+		if l.recBuf, err = r.appendRecord(l.recBuf[:0], &cp); err != nil {
 			return nil, nil, err
 		}
 		rec = l.recBuf
-		t = &transactionText{Memo: r.Memo, Metadata: r.Metadata}
+		t = &transactionText{Memo: r.tx.Memo, Metadata: r.tx.Metadata}
 	case Account:
 		if r.Name != "" {
 			t = &accountText{Name: r.Name}

@@ -183,7 +183,10 @@ type Transaction struct {
 	// Authorizer and for a discretionary transaction spending only its
 	// decider's money; a discretionary transaction spending an
 	// organisation's money its decider acts for has a proof with no path
-	// and only Acting.
+	// and only Acting. In the journal, a transaction whose proof reads as
+	// one an earlier transaction line holds in full names that line
+	// instead (see the package doc, Journal); MarshalJSON always writes
+	// the proof in full.
 	Proof *coprod.Proof `json:"proof,omitempty"`
 }
 

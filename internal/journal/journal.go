@@ -237,7 +237,9 @@ func lit(b *[]byte, p string) bool {
 	return true
 }
 
-func parseSeq(b []byte) (int, bool) {
+// ParseSeq reads a line number as a line writes it: a positive decimal
+// integer of at most 18 digits, with no sign and no leading zero.
+func ParseSeq(b []byte) (int, bool) {
 	if len(b) == 0 || len(b) > 18 || b[0] == '0' {
 		return 0, false
 	}
@@ -314,7 +316,7 @@ func parse(line []byte, types []string) (parsed, bool) {
 	if i < 0 {
 		return p, false
 	}
-	seq, ok := parseSeq(b[:i])
+	seq, ok := ParseSeq(b[:i])
 	if !ok {
 		return p, false
 	}
