@@ -1,7 +1,6 @@
 package ledger
 
 import (
-	"cmp"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -148,6 +147,7 @@ type Ledger struct {
 	// journal line, in the order of those lines: a later line whose proof
 	// reads the same names that line (see Transaction's journal form).
 	proofLines []*keptProof
+	lineSeqs   []int // the line of each of proofLines, searched without following the pointers
 
 	// caps are the running totals against cumulative limits, per link and
 	// period, open holds included.
@@ -157,6 +157,10 @@ type Ledger struct {
 	head   [sha256.Size]byte
 	line   []byte // reused journal line buffer, guarded by mu
 	recBuf []byte // reused record buffer, guarded by mu
+	txLine txLine // the transaction record being journaled, guarded by mu: a local would escape to the heap through commit's interface
+	// capBuf is record's buffer of cumulative-limit changes, guarded by
+	// mu: a local array is zeroed on every call.
+	capBuf [2 * MaxProofLinks]capChange
 
 	replayBuf decodeReuse // what a replay's decoder reuses from line to line, guarded by mu
 
@@ -391,16 +395,14 @@ func (l *Ledger) record(e *entry, journal bool) (Receipt, error) {
 	}
 	var caps []capChange
 	if tx.Proof != nil || tx.Kind == Reversal {
-		// Only records counted against cumulative limits pay for the
-		// buffer (zeroing it is not free on the hot path).
-		var capBuf [2 * MaxProofLinks]capChange
-		if caps, err = l.capChanges(capBuf[:0], "transaction", tx.ID, tx, nil); err != nil {
+		if caps, err = l.capChanges(l.capBuf[:0], "transaction", tx.ID, tx, nil); err != nil {
 			return Receipt{}, err
 		}
 	}
 	// A proof written in full on an earlier line is written as that
 	// line's number.
-	line := txLine{tx: tx}
+	line := &l.txLine
+	*line = txLine{tx: tx}
 	if journal && l.opts.Journal != nil {
 		if kp := l.findProof(tx.Proof); kp != nil {
 			// The kept proof reads, and is written, as tx's: sharing it
@@ -409,7 +411,7 @@ func (l *Ledger) record(e *entry, journal bool) (Receipt, error) {
 			tx.Proof, l.proofLast = kp.p, kp
 		}
 	}
-	if err := l.commit(recTransaction, &line, journal); err != nil {
+	if err := l.commit(recTransaction, line, journal); err != nil {
 		return Receipt{}, journalRefusal("transaction", tx.ID, err)
 	}
 	kp := l.apply(e, balances)
@@ -739,13 +741,14 @@ func (l *Ledger) provedInFull(kp *keptProof) {
 	if kp != nil && kp.line == 0 {
 		kp.line = l.seq
 		l.proofLines = append(l.proofLines, kp)
+		l.lineSeqs = append(l.lineSeqs, kp.line)
 	}
 }
 
 // proofOnLine returns the proof written in full on journal line seq, as
 // provedInFull noted it. The caller holds the lock.
 func (l *Ledger) proofOnLine(seq int) (*keptProof, bool) {
-	i, ok := slices.BinarySearchFunc(l.proofLines, seq, func(kp *keptProof, seq int) int { return cmp.Compare(kp.line, seq) })
+	i, ok := slices.BinarySearch(l.lineSeqs, seq)
 	if !ok {
 		return nil, false
 	}
