@@ -26,19 +26,18 @@ func decodeTransactionFast(b []byte) (Transaction, bool) {
 }
 
 // decodeTransactionFastWith is decodeTransactionFast reusing what r
-// holds, if not nil: the postings are decoded into r's buffer, which the
-// next call overwrites (the caller copies them, as newEntry does), and a
-// scope r knows is shared, not allocated again.
+// holds, if not nil (see decodeInto).
 func decodeTransactionFastWith(b []byte, r *decodeReuse) (Transaction, bool) {
-	d := fastDecoder{b: b, reuse: r}
 	var t Transaction
-	if r != nil {
-		defer func() {
-			if cap(t.Postings) > cap(r.posts) {
-				r.posts = t.Postings[:0] // grown: keep the larger buffer
-			}
-		}()
-	}
+	ok := decodeInto(&t, b, r)
+	return t, ok
+}
+
+// decodeInto is decodeTransactionFastWith decoding into t, which is zero:
+// the postings go into r.posts, if r is not nil, and a scope r knows is
+// shared, not allocated again.
+func decodeInto(t *Transaction, b []byte, r *decodeReuse) bool {
+	d := fastDecoder{b: b, reuse: r}
 	ok := d.lit(`{"id":`) && d.uuid(&t.ID) &&
 		d.lit(`,"kind":`) && d.kind(&t.Kind) &&
 		d.lit(`,"postings":[`) && d.postings(&t.Postings) &&
@@ -57,7 +56,7 @@ func decodeTransactionFastWith(b []byte, r *decodeReuse) (Transaction, bool) {
 		d.metadata(&t.Metadata) &&
 		d.proof(&t.Proof, t.Formality.Scope) &&
 		d.lit(`}`) && len(d.b) == 0
-	return t, ok
+	return ok
 }
 
 type fastDecoder struct {
@@ -71,8 +70,10 @@ type decodeReuse struct {
 	// l is the ledger being replayed: a scope it knows is shared, and a
 	// proof found in proofs is left as its proofLast.
 	l *Ledger
-	// posts is the postings buffer: a decoded transaction's postings
-	// alias it until the next line.
+	// posts is where the next record's postings go: the replay sets it
+	// to the two places of the entry the record will be kept in, so that
+	// a two-posting transaction is decoded where it is kept. More grow
+	// into a slice of their own. The decoder never keeps it.
 	posts []Posting
 	// proofs are the proofs the ledger keeps, by the bytes they were
 	// decoded from, so that a proof written again is not decoded again.
@@ -724,38 +725,39 @@ func decodeTransaction(b []byte) (Transaction, error) {
 }
 
 // decodeTransactionWith is decodeTransaction reusing what r holds (see
-// decodeTransactionFastWith). With r, the record is a journal's: its
-// proof may be the number of an earlier line ("proof_ref"), left in
-// r.proofRef for the replay to resolve.
+// decodeTransactionInto).
 func decodeTransactionWith(b []byte, r *decodeReuse) (Transaction, error) {
+	var t Transaction
+	err := decodeTransactionInto(&t, b, r)
+	return t, err
+}
+
+// decodeTransactionInto is decodeTransaction into t, which is zero,
+// reusing what r holds, if not nil (see decodeInto). With r, the record is
+// a journal's: its proof may be the number of an earlier line
+// ("proof_ref"), left in r.proofRef for the replay to resolve.
+func decodeTransactionInto(t *Transaction, b []byte, r *decodeReuse) error {
 	if r != nil {
 		r.proofRef = 0
 	}
-	t, ok := decodeTransactionFastWith(b, r)
-	if !ok && r != nil {
-		r.proofRaw = nil // only bytes the fast path read whole are reused
-		r.proofRef = 0
+	if decodeInto(t, b, r) {
+		return checkShape(t)
 	}
-	if ok {
-		if err := checkShape(&t); err != nil {
-			return Transaction{}, err
-		}
-		return t, nil
-	}
+	*t = Transaction{}
 	if r == nil {
-		t = Transaction{}
-		err := t.UnmarshalJSON(b)
-		return t, err
+		return t.UnmarshalJSON(b)
 	}
-	t, ref, err := decodeJournalTransactionJSON(b)
+	r.proofRaw = nil // only bytes the fast path read whole are reused
+	r.proofRef = 0
+	tx, ref, err := decodeJournalTransactionJSON(b)
 	if err != nil {
-		return Transaction{}, err
+		return err
 	}
-	if err := checkShape(&t); err != nil {
-		return Transaction{}, err
+	if err := checkShape(&tx); err != nil {
+		return err
 	}
-	r.proofRef = ref
-	return t, nil
+	*t, r.proofRef = tx, ref
+	return nil
 }
 
 // decodeJournalTransactionJSON decodes a transaction's journal record
@@ -772,16 +774,17 @@ func decodeJournalTransactionJSON(b []byte) (t Transaction, ref int, err error) 
 		return Transaction{}, 0, wrap("decode transaction", err)
 	}
 	t = Transaction(v.plainTransaction)
-	if v.ProofRef != nil {
-		// A line number as lines write one, in place of a proof: not
-		// null, 1.0 or 1e3.
-		n, ok := journal.ParseSeq(v.ProofRef)
-		if !ok || t.Proof != nil {
-			return Transaction{}, 0, refuse("transaction", t.ID, ErrInvalidTransaction, "proof_ref must be a line number, in place of a proof")
-		}
-		ref = n
+	if v.ProofRef == nil {
+		return t, 0, nil
 	}
-	return t, ref, nil
+	// A line number as lines write one, in place of a proof (not beside
+	// one, even null): not null, 1.0 or 1e3.
+	var proof struct{ Proof json.RawMessage }
+	n, ok := journal.ParseSeq(v.ProofRef)
+	if !ok || json.Unmarshal(b, &proof) != nil || proof.Proof != nil {
+		return Transaction{}, 0, refuse("transaction", t.ID, ErrInvalidTransaction, "proof_ref must be a line number, in place of a proof")
+	}
+	return t, n, nil
 }
 
 // plainTransaction has Transaction's fields and tags but not its JSON

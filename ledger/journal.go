@@ -258,11 +258,18 @@ func (l *Ledger) replayRecord(env journal.Line) error {
 	case recTransaction:
 		r := &l.replayBuf
 		r.l = l
-		tx, err := decodeTransactionWith(env.Record, r)
+		// The record is decoded into the entry it will be kept in, its
+		// postings too when they fit; a record refused leaves the entry
+		// unclaimed, for the next.
+		box := l.nextBox()
+		e, tx := &box.entry, &box.tx
+		r.posts = box.posts[:0]
+		err := decodeTransactionInto(tx, env.Record, r)
+		r.posts = nil
 		if err != nil {
 			return err
 		}
-		if err := mergeTransactionText(&tx, env.Text); err != nil {
+		if err := mergeTransactionText(tx, env.Text); err != nil {
 			return err
 		}
 		ref := r.proofRef
@@ -273,10 +280,9 @@ func (l *Ledger) replayRecord(env journal.Line) error {
 			}
 			tx.Proof, l.proofLast = kp.p, kp
 		}
-		if err := l.replayedAuthority("transaction", &tx); err != nil {
+		if err := l.replayedAuthority("transaction", tx); err != nil {
 			return err
 		}
-		e := l.newEntry(tx)
 		rc, err := l.record(e, false)
 		if err != nil || rc.Duplicate {
 			r.proofRaw = nil

@@ -143,11 +143,12 @@ type Ledger struct {
 	// changed, so sharing one is always sound, whether or not it is still
 	// among proofs.
 	proofLast *keptProof
-	// proofLines are the kept proofs written in full on a transaction's
-	// journal line, in the order of those lines: a later line whose proof
-	// reads the same names that line (see Transaction's journal form).
+	// proofLines are the kept proofs written in full on transaction
+	// lines, and lineSeqs those lines, in order: a later line whose proof
+	// reads the same names one of them (see provedInFull). The lines are
+	// searched apart from the proofs, without following a pointer.
 	proofLines []*keptProof
-	lineSeqs   []int // the line of each of proofLines, searched without following the pointers
+	lineSeqs   []int
 
 	// caps are the running totals against cumulative limits, per link and
 	// period, open holds included.
@@ -227,13 +228,8 @@ const entryChunk = 256
 // slices and maps must be the ledger's own. The caller holds the write
 // lock.
 func (l *Ledger) newEntry(tx Transaction) *entry {
-	if len(l.boxes) == cap(l.boxes) {
-		// A full chunk stays where it is, held by the entries in it;
-		// entries already handed out never move.
-		l.boxes = make([]entryBox, 0, entryChunk)
-	}
-	box := &l.boxes[:len(l.boxes)+1][len(l.boxes)]
-	*box = entryBox{entry: entry{tx: tx}}
+	box := l.nextBox()
+	box.tx = tx
 	if n := len(tx.Postings); n <= len(box.posts) {
 		box.tx.Postings = box.posts[:n:n]
 		copy(box.posts[:], tx.Postings)
@@ -241,6 +237,19 @@ func (l *Ledger) newEntry(tx Transaction) *entry {
 		box.tx.Postings = slices.Clone(tx.Postings)
 	}
 	return &box.entry
+}
+
+// nextBox returns the box of the ledger's next free entry, zeroed, for
+// newEntry or a replay to fill. The caller holds the write lock.
+func (l *Ledger) nextBox() *entryBox {
+	if len(l.boxes) == cap(l.boxes) {
+		// A full chunk stays where it is, held by the entries in it;
+		// entries already handed out never move.
+		l.boxes = make([]entryBox, 0, entryChunk)
+	}
+	box := &l.boxes[:len(l.boxes)+1][len(l.boxes)]
+	*box = entryBox{}
+	return box
 }
 
 // claim keeps e, which newEntry returned and apply is applying.
@@ -734,15 +743,24 @@ func (l *Ledger) internProof(p *coprod.Proof) *keptProof {
 }
 
 // provedInFull notes that the transaction just applied, under the kept
-// proof kp, carried its proof in full on journal line l.seq: the first
-// such line of a proof is the one later lines name. The caller holds the
-// write lock.
+// proof kp, carried its proof in full on journal line l.seq. A later line
+// may name any line noted; the ledger names the first noted for kp. The
+// caller holds the write lock.
+//
+// A replay notes every line that holds a proof in full, not only the
+// first for each proof it keeps: the ledger that wrote the journal may
+// have written a proof in full again (after it stopped keeping the proof,
+// or for a proof that reads the same as one it kept but differed in a
+// zone's name), and named that line.
 func (l *Ledger) provedInFull(kp *keptProof) {
-	if kp != nil && kp.line == 0 {
-		kp.line = l.seq
-		l.proofLines = append(l.proofLines, kp)
-		l.lineSeqs = append(l.lineSeqs, kp.line)
+	if kp == nil {
+		return
 	}
+	if kp.line == 0 {
+		kp.line = l.seq
+	}
+	l.proofLines = append(l.proofLines, kp)
+	l.lineSeqs = append(l.lineSeqs, l.seq)
 }
 
 // proofOnLine returns the proof written in full on journal line seq, as

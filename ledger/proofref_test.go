@@ -176,6 +176,7 @@ func TestReplayRefusesAProofRefItCannotResolve(t *testing.T) {
 		"a string":                         {full, named("x", fmt.Sprintf("%q", fmt.Sprint(first)))},
 		"null":                             {full, named("x", "null")},
 		"beside a proof":                   {full, proofRec("x", proof, fmt.Sprintf(`,"proof_ref":%d`, first))},
+		"beside a null proof":              {full, proofRec("x", "null", fmt.Sprintf(`,"proof_ref":%d`, first))},
 		"before a proof":                   {full, txRec("x", spread(2, 5), "", fmt.Sprintf(`,"proof_ref":%d,"proof":%s`, first, proof))},
 		"a leading zero":                   {full, named("x", "0"+fmt.Sprint(first))},
 		"a huge number":                    {full, named("x", "99999999999999999999999")},
