@@ -159,9 +159,11 @@ type Ledger struct {
 	line   []byte // reused journal line buffer, guarded by mu
 	recBuf []byte // reused record buffer, guarded by mu
 	txLine txLine // the transaction record being journaled, guarded by mu: a local would escape to the heap through commit's interface
-	// capBuf is record's buffer of cumulative-limit changes, guarded by
-	// mu: a local array is zeroed on every call.
-	capBuf [2 * MaxProofLinks]capChange
+	// capBuf and postedBuf are record's buffers of cumulative-limit
+	// changes and of postings' accounts, guarded by mu: local arrays are
+	// zeroed on every call.
+	capBuf    [2 * MaxProofLinks]capChange
+	postedBuf [8]posted
 
 	replayBuf decodeReuse // what a replay's decoder reuses from line to line, guarded by mu
 
@@ -397,8 +399,7 @@ func (l *Ledger) record(e *entry, journal bool) (Receipt, error) {
 	if err := l.checkTimes("transaction", tx.ID, tx.Recorded, tx.Effective); err != nil {
 		return Receipt{}, err
 	}
-	var buf [8]posted
-	balances, err := l.validate(tx, buf[:0])
+	balances, err := l.validate(tx, l.postedBuf[:0])
 	if err != nil {
 		return Receipt{}, err
 	}
