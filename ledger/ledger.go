@@ -123,7 +123,7 @@ type Ledger struct {
 	// scopes are the scopes records were made in, each numbered once with
 	// every scope above it, so that a scan sums by scope without hashing
 	// a path per record.
-	scopeIDs  map[coprod.Scope]int32
+	scopeIDs  map[coprod.Scope]scopeHint // each scope's own copy and number, so that a lookup reads no other memory
 	scopes    []scopeNode
 	scopeLast scopeHint // never for "": internScope answers that first
 
@@ -271,7 +271,7 @@ func New(opts Options) *Ledger {
 		reversedBy:  make(map[uuid.UUID]uuid.UUID),
 		holds:       make(map[uuid.UUID]*holdState),
 		caps:        make(map[capKey]*capTotal),
-		scopeIDs:    make(map[coprod.Scope]int32),
+		scopeIDs:    make(map[coprod.Scope]scopeHint),
 		proofs:      make(map[uuid.UUID][]*keptProof),
 		deciderSeen: make(map[coprod.PartyID]struct{}),
 	}
@@ -843,8 +843,8 @@ func (l *Ledger) internScope(s coprod.Scope) int32 {
 	}
 	id := int32(len(l.scopes))
 	l.scopes = append(l.scopes, scopeNode{scope: s, parent: parent})
-	l.scopeIDs[s] = id
 	l.scopeLast = scopeHint{s, id}
+	l.scopeIDs[s] = l.scopeLast
 	return id
 }
 
@@ -858,12 +858,12 @@ func knownScopeOf[S ~string | ~[]byte](l *Ledger, s S) (coprod.Scope, bool) {
 	if string(l.scopeLast.scope) == string(s) {
 		return l.scopeLast.scope, true
 	}
-	id, ok := l.scopeIDs[coprod.Scope(s)]
+	h, ok := l.scopeIDs[coprod.Scope(s)]
 	if !ok {
 		return "", false
 	}
-	l.scopeLast = scopeHint{l.scopes[id].scope, id}
-	return l.scopeLast.scope, true
+	l.scopeLast = h
+	return h.scope, true
 }
 
 // ReversalRequest asks for the exact mirror of a recorded transaction.
