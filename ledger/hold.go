@@ -249,13 +249,9 @@ func (l *Ledger) Capture(req CaptureRequest) (Receipt, error) {
 	f := Formality{Instrument: h.Formality.Instrument, Scope: h.Formality.Scope, DecidedBy: req.By, Approvers: slices.Clone(req.Approvers)}
 	tx := h.transaction(req.ID, req.Amount, req.Effective, req.Recorded, f)
 	if res != nil {
-		if res.Transaction != nil && res.Transaction.equal(&tx) {
-			l.mu.RLock()
-			seq := l.mustEntry(req.ID).seq
-			l.mu.RUnlock()
-			return Receipt{ID: req.ID, Seq: seq, Duplicate: true}, nil
-		}
-		return Receipt{}, refuse("hold", req.Hold, ErrHoldResolved, "%s at %s", res.Resolution, res.At.Format(time.RFC3339))
+		l.mu.RLock()
+		defer l.mu.RUnlock()
+		return l.captureRetry(res, &tx)
 	}
 	if err := checkShape(&tx); err != nil {
 		return Receipt{}, err
@@ -270,7 +266,23 @@ func (l *Ledger) Capture(req CaptureRequest) (Receipt, error) {
 	tx.Proof = proof
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.resolve(l.holds[req.Hold], HoldResolution{Hold: req.Hold, Resolution: Captured, At: req.Recorded, By: req.By, Transaction: &tx}, true, false)
+	s = l.holds[req.Hold]
+	if s.res != nil {
+		// Resolved while this capture was being authorised: by this same
+		// capture, retried concurrently, or by another operation.
+		return l.captureRetry(s.res, &tx)
+	}
+	return l.resolve(s, HoldResolution{Hold: req.Hold, Resolution: Captured, At: req.Recorded, By: req.By, Transaction: &tx}, true, false)
+}
+
+// captureRetry answers a capture of a hold already resolved as res: the
+// first receipt if res is this capture, ErrHoldResolved otherwise. The
+// caller holds the lock.
+func (l *Ledger) captureRetry(res *HoldResolution, tx *Transaction) (Receipt, error) {
+	if res.Transaction != nil && res.Transaction.equal(tx) {
+		return Receipt{ID: tx.ID, Seq: l.mustEntry(tx.ID).seq, Duplicate: true}, nil
+	}
+	return Receipt{}, refuse("hold", res.Hold, ErrHoldResolved, "%s at %s", res.Resolution, res.At.Format(time.RFC3339))
 }
 
 // checkCapture checks a capture transaction against its hold: the hold's

@@ -78,13 +78,20 @@ func (l *Ledger) ClosedThrough() time.Time {
 	return l.closedThrough
 }
 
-// Closings yields the closings in the order recorded. It copies them
-// under the lock and yields after releasing it.
+// Closings yields the closings recorded when iteration starts, in the
+// order recorded. It copies them under the lock and yields after
+// releasing it, so the loop body may query the ledger or record into it.
 func (l *Ledger) Closings() iter.Seq[Closing] {
-	l.mu.RLock()
-	cs := slices.Clone(l.closings)
-	l.mu.RUnlock()
-	return slices.Values(cs)
+	return func(yield func(Closing) bool) {
+		l.mu.RLock()
+		cs := slices.Clone(l.closings)
+		l.mu.RUnlock()
+		for _, c := range cs {
+			if !yield(c) {
+				return
+			}
+		}
+	}
 }
 
 // checkTimes enforces the time rule on a record: its recorded time is not
