@@ -364,13 +364,16 @@ func Replay(r io.Reader, types []string, keys Keyring, acceptTorn bool, apply fu
 	lr := NewReader(r, types, keys)
 	for {
 		line, err := lr.Next()
-		var je *Error
-		switch {
-		case err == io.EOF:
-			return Replayed{Seq: lr.seq, Head: lr.prev, Offset: lr.off}, nil
-		case acceptTorn && errors.As(err, &je) && je.Torn:
-			return Replayed{Seq: lr.seq, Head: lr.prev, Offset: je.Offset}, nil
-		case err != nil:
+		if err != nil {
+			// je is declared here, not per line: errors.As takes its
+			// address, which puts it on the heap.
+			var je *Error
+			switch {
+			case err == io.EOF:
+				return Replayed{Seq: lr.seq, Head: lr.prev, Offset: lr.off}, nil
+			case acceptTorn && errors.As(err, &je) && je.Torn:
+				return Replayed{Seq: lr.seq, Head: lr.prev, Offset: je.Offset}, nil
+			}
 			return Replayed{}, err
 		}
 		if apply != nil {
