@@ -816,15 +816,8 @@ func TestAttackEntriesConcurrentWritersAndIterators(t *testing.T) {
 // Two goroutines call l.Capture with the same request; the Authorizer
 // lets both through only once both have asked.
 func TestAttackEntriesConcurrentCaptureRetry(t *testing.T) {
-	var asked sync.WaitGroup
-	var gateOn atomic.Bool
-	gate := func() {
-		if gateOn.Load() {
-			asked.Done()
-			asked.Wait()
-		}
-	}
-	l := ledger.New(ledger.Options{Authorizer: entAuth{gate: gate}})
+	var g gatedPair
+	l := ledger.New(ledger.Options{Authorizer: entAuth{gate: g.gate}})
 	for _, a := range entAccounts {
 		require.NoError(t, l.Open(a))
 	}
@@ -833,20 +826,7 @@ func TestAttackEntriesConcurrentCaptureRetry(t *testing.T) {
 		Amount: gbp("100.00"), Formality: ledger.Formality{Instrument: entInst, Scope: "commission/ent", DecidedBy: officer}, Recorded: entBase})
 	require.NoError(t, err)
 	req := ledger.CaptureRequest{Hold: hid, ID: id("ent-retry-capture"), Amount: gbp("60.00"), Effective: entBase.Add(time.Minute), Recorded: entBase.Add(time.Minute), By: officer}
-	gateOn.Store(true)
-	asked.Add(2)
-	var wg sync.WaitGroup
-	var rcs [2]ledger.Receipt
-	var errs [2]error
-	for i := range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rcs[i], errs[i] = l.Capture(req)
-		}()
-	}
-	wg.Wait()
-	gateOn.Store(false)
+	rcs, errs := g.run(func() (ledger.Receipt, error) { return l.Capture(req) })
 	// The same request once more, after both: a duplicate, as promised.
 	rc, err := l.Capture(req)
 	require.NoError(t, err)
@@ -855,6 +835,39 @@ func TestAttackEntriesConcurrentCaptureRetry(t *testing.T) {
 		require.NoError(t, errs[i], "capture %d: the same capture, retried concurrently, is refused", i)
 		require.Equal(t, rc.Seq, rcs[i].Seq)
 	}
+	require.True(t, rcs[0].Duplicate != rcs[1].Duplicate, "exactly one is the first")
+}
+
+// gatedPair holds two calls in an entAuth gate until both have asked, so
+// that each sees the ledger as it was before either records.
+type gatedPair struct {
+	asked sync.WaitGroup
+	on    atomic.Bool
+}
+
+func (g *gatedPair) gate() {
+	if g.on.Load() {
+		g.asked.Done()
+		g.asked.Wait()
+	}
+}
+
+// run calls do from two goroutines at once, through the gate, and
+// returns both answers.
+func (g *gatedPair) run(do func() (ledger.Receipt, error)) (rcs [2]ledger.Receipt, errs [2]error) {
+	g.on.Store(true)
+	g.asked.Add(2)
+	var wg sync.WaitGroup
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rcs[i], errs[i] = do()
+		}()
+	}
+	wg.Wait()
+	g.on.Store(false)
+	return rcs, errs
 }
 
 // TestAttackEntriesClosingsSnapshot: the package doc promises that the
@@ -1002,36 +1015,16 @@ func appendLineForTest(seq int, prev [32]byte, typ string, record, text []byte) 
 // first is being authorised each answer with the first receipt
 // (Duplicate), and the ledger holds each record once. It holds.
 func TestAttackEntriesConcurrentRetriesOfPostReverseHold(t *testing.T) {
-	var asked sync.WaitGroup
-	var gateOn atomic.Bool
-	gate := func() {
-		if gateOn.Load() {
-			asked.Done()
-			asked.Wait()
-		}
-	}
+	var g gatedPair
 	var journal bytes.Buffer
-	l := ledger.New(ledger.Options{Authorizer: entAuth{gate: gate}, Journal: &journal})
+	l := ledger.New(ledger.Options{Authorizer: entAuth{gate: g.gate}, Journal: &journal})
 	for _, a := range entAccounts {
 		require.NoError(t, l.Open(a))
 	}
 	tx := entTx("ent-retry-post", 3, 7, entBase, true)
 	twice := func(do func() (ledger.Receipt, error)) {
 		t.Helper()
-		gateOn.Store(true)
-		asked.Add(2)
-		var wg sync.WaitGroup
-		var rcs [2]ledger.Receipt
-		var errs [2]error
-		for i := range 2 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				rcs[i], errs[i] = do()
-			}()
-		}
-		wg.Wait()
-		gateOn.Store(false)
+		rcs, errs := g.run(do)
 		require.NoError(t, errs[0])
 		require.NoError(t, errs[1])
 		require.Equal(t, rcs[0].Seq, rcs[1].Seq)

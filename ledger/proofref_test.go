@@ -84,17 +84,7 @@ func TestJournalNamesTheLineOfARepeatedProof(t *testing.T) {
 	assert.Equal(t, a.seq, d.ref, "a proof that reads the same names the first line that holds it")
 	validateLines(t, schemas(t), journal.Bytes())
 
-	proofs := func(l *ledger.Ledger) string {
-		t.Helper()
-		var s strings.Builder
-		for tx := range l.Transactions() {
-			pb, err := json.Marshal(tx.Proof)
-			require.NoError(t, err)
-			fmt.Fprintf(&s, "%s %s\n", tx.ID, pb)
-		}
-		return s.String()
-	}
-	want := proofs(l)
+	want := proofsOf(t, l)
 	require.Contains(t, want, `"acting"`, "the test's proofs differ")
 
 	// Continue the journal from a replay: the new line names the line the
@@ -102,7 +92,7 @@ func TestJournalNamesTheLineOfARepeatedProof(t *testing.T) {
 	replayed, err := ledger.Replay(bytes.NewReader(bytes.Clone(journal.Bytes())), ledger.Options{Authorizer: auth, Journal: &journal})
 	require.NoError(t, err)
 	assert.Equal(t, state(t, l), state(t, replayed))
-	assert.Equal(t, want, proofs(replayed))
+	assert.Equal(t, want, proofsOf(t, replayed))
 	post(replayed, "e", "p4")
 	lines = txLines(t, journal.Bytes())
 	assert.Equal(t, c.seq, lines[id("e").String()].ref)
@@ -110,7 +100,7 @@ func TestJournalNamesTheLineOfARepeatedProof(t *testing.T) {
 	again, err := ledger.Replay(bytes.NewReader(journal.Bytes()), ledger.Options{Authorizer: auth})
 	require.NoError(t, err)
 	assert.Equal(t, state(t, replayed), state(t, again))
-	assert.Equal(t, proofs(replayed), proofs(again))
+	assert.Equal(t, proofsOf(t, replayed), proofsOf(t, again))
 	head, err := ledger.Verify(bytes.NewReader(journal.Bytes()), nil)
 	require.NoError(t, err)
 	assert.Equal(t, replayed.Head(), head)
