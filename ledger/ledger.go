@@ -105,6 +105,7 @@ type Ledger struct {
 
 	accounts     map[uuid.UUID]*account
 	accountOrder []*account
+	accountIdx   idindex.Index // each account's place in accountOrder, for the lookup per posting: a small flat table, where the map missed the cache at scale
 
 	txs        idindex.Index // each transaction's place in txOrder: a flat table of numbers, which the collector need not scan
 	txOrder    []*entry
@@ -130,7 +131,7 @@ type Ledger struct {
 	// deciders are the parties who decided a record, in the order first
 	// seen: Metrics classifies them, with the accounts' owners, once.
 	deciders    []coprod.PartyID
-	deciderSeen map[coprod.PartyID]struct{}
+	deciderIdx  idindex.Index  // each decider's place in deciders: a small flat table, where a map lookup missed the cache at scale
 	lastDecider coprod.PartyID // the last one seen, which most records repeat
 
 	// proofs are the distinct proofs records were made under, by the
@@ -266,14 +267,13 @@ func (l *Ledger) claim(e *entry) {
 // New returns an empty ledger.
 func New(opts Options) *Ledger {
 	return &Ledger{
-		opts:        opts,
-		accounts:    make(map[uuid.UUID]*account),
-		reversedBy:  make(map[uuid.UUID]uuid.UUID),
-		holds:       make(map[uuid.UUID]*holdState),
-		caps:        make(map[capKey]*capTotal),
-		scopeIDs:    make(map[coprod.Scope]scopeHint),
-		proofs:      make(map[uuid.UUID][]*keptProof),
-		deciderSeen: make(map[coprod.PartyID]struct{}),
+		opts:       opts,
+		accounts:   make(map[uuid.UUID]*account),
+		reversedBy: make(map[uuid.UUID]uuid.UUID),
+		holds:      make(map[uuid.UUID]*holdState),
+		caps:       make(map[capKey]*capTotal),
+		scopeIDs:   make(map[coprod.Scope]scopeHint),
+		proofs:     make(map[uuid.UUID][]*keptProof),
 	}
 }
 
@@ -301,6 +301,7 @@ func (l *Ledger) open(a Account, journal bool) error {
 	a.Kind, a.Unit = a.Kind.canonical(), canonicalUnit(a.Unit)
 	acc := &account{Account: a, ord: int32(len(l.accountOrder)), balance: exact.New(a.Unit)}
 	l.accounts[a.ID] = acc
+	l.accountIdx.Insert(a.ID, len(l.accountOrder))
 	l.accountOrder = append(l.accountOrder, acc)
 	return nil
 }
@@ -472,10 +473,11 @@ func (l *Ledger) validate(tx *Transaction, balances []posted) ([]posted, error) 
 	}
 	book := bookFor(kind)
 	for i, p := range tx.Postings {
-		acc, ok := l.accounts[p.Account]
+		k, ok := l.accountIdx.Find(p.Account, l.accountID)
 		if !ok {
 			return reject(ErrUnknownAccount, "posting %d: no account %s", i, p.Account)
 		}
+		acc := l.accountOrder[k]
 		if p.Amount.Unit() != acc.Unit {
 			return reject(ErrUnitMismatch, "posting %d: %s to a %s account", i, p.Amount, acc.Unit)
 		}
@@ -616,6 +618,14 @@ func (l *Ledger) entry(id uuid.UUID) (*entry, bool) {
 // l.txs. The caller holds the lock.
 func (l *Ledger) txID(i int) uuid.UUID { return l.txOrder[i].tx.ID }
 
+// accountID returns the ID of the account at place i in accountOrder, for
+// l.accountIdx. The caller holds the lock.
+func (l *Ledger) accountID(i int) uuid.UUID { return l.accountOrder[i].ID }
+
+// deciderAt returns the decider at place i in deciders, for l.deciderIdx.
+// The caller holds the lock.
+func (l *Ledger) deciderAt(i int) uuid.UUID { return l.deciders[i] }
+
 // acct returns the account of e's posting i. The caller holds the lock.
 func (l *Ledger) acct(e *entry, i int) *account { return l.accountOrder[e.acct(i)] }
 
@@ -635,8 +645,8 @@ func (l *Ledger) apply(e *entry, balances []posted) *keptProof {
 	l.txOrder = append(l.txOrder, e)
 	tx.Kind, tx.Coverage = tx.Kind.canonical(), tx.Coverage.canonical()
 	if d := tx.Formality.DecidedBy; d != l.lastDecider {
-		if _, ok := l.deciderSeen[d]; !ok {
-			l.deciderSeen[d] = struct{}{}
+		if _, ok := l.deciderIdx.Find(d, l.deciderAt); !ok {
+			l.deciderIdx.Insert(d, len(l.deciders))
 			l.deciders = append(l.deciders, d)
 		}
 		l.lastDecider = d
