@@ -762,9 +762,9 @@ func decodeTransactionInto(t *Transaction, b []byte, r *decodeReuse) error {
 
 // decodeJournalTransactionJSON decodes a transaction's journal record
 // with encoding/json, as Transaction.UnmarshalJSON does before its shape
-// checks, but for its proof: a record may name, in place of a proof, the earlier line that
-// holds it in full ("proof_ref"), returned as ref (0 for none). The fast
-// path reads what it reads as this does.
+// checks, but for its proof: a record may name, in place of a proof, the
+// earlier line that holds it in full ("proof_ref"), returned as ref (0
+// for none). The fast path reads what it reads as this does.
 func decodeJournalTransactionJSON(b []byte) (t Transaction, ref int, err error) {
 	var v struct {
 		plainTransaction

@@ -65,8 +65,6 @@ func (l *Ledger) salt() (string, error) {
 	return hex.EncodeToString(b[:]), nil
 }
 
-// encodeRecord encodes a record for the journal: the record without its
-// free text, and the free text as its own object, or nil when it has none.
 // txLine is a transaction as its journal line holds it: with its proof
 // in full, or, when proofRef is not 0, as the number of the earlier line
 // that holds a proof that reads the same.
@@ -92,6 +90,8 @@ func (r *txLine) appendRecord(b []byte, t *Transaction) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
+// encodeRecord encodes a record for the journal: the record without its
+// free text, and the free text as its own object, or nil when it has none.
 func (l *Ledger) encodeRecord(record any) (rec, text []byte, err error) {
 	var t any
 	switch r := record.(type) {
