@@ -21,12 +21,10 @@ import (
 func decodePair(t *testing.T, a, b []byte) {
 	r := &decodeReuse{l: New(Options{})}
 	ta, oka := decodeTransactionFastWith(a, r)
-	if !oka {
-		r.proofRaw = nil
-	} else {
+	if oka {
 		ta.Postings = slices.Clone(ta.Postings) // newEntry's copy
 		r.l.internScope(ta.Formality.Scope)     // as applying a numbers it
-		r.keepProof(r.l.internProof(ta.Proof))
+		r.l.internProof(ta.Proof)
 	}
 	aCopy, refA := ta, r.proofRef
 	r.proofRef = 0

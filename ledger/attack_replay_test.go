@@ -228,11 +228,11 @@ func linkJSON(name, extra string) string {
 	return fmt.Sprintf(`{"id":"%s","from":"%s","to":"%s","scope":"commission","limit":null%s}`, id(name), council, officer, extra)
 }
 
-// TestAttackReplayProofCache: a line whose proof bytes equal an earlier
+// TestAttackReplayRepeatedProofBytes: a line whose proof bytes equal an earlier
 // line's, or nearly do, reads back with the proof its own bytes say:
 // duplicate proof keys, bytes after the proof, a proof the slow decoder
 // reads, periods in other zones, and the same proofs in the other order.
-func TestAttackReplayProofCache(t *testing.T) {
+func TestAttackReplayRepeatedProofBytes(t *testing.T) {
 	a := fmt.Sprintf(`{"path":[%s],"acting":[%s]}`, linkJSON("d", ""), actingJSON("act"))
 	b := fmt.Sprintf(`{"path":[%s]}`, linkJSON("d", ""))
 	zoned := func(ts string) string {
@@ -298,10 +298,10 @@ func TestAttackReplayProofCache(t *testing.T) {
 	}
 }
 
-// TestAttackReplayProofCacheRefusedLine: a line that is refused after
+// TestAttackReplayRepeatedProofRefusedLine: a line that is refused after
 // its proof was read leaves the replay refused, not a ledger holding a
 // proof for bytes it never applied.
-func TestAttackReplayProofCacheRefusedLine(t *testing.T) {
+func TestAttackReplayRepeatedProofRefusedLine(t *testing.T) {
 	a := fmt.Sprintf(`{"path":[%s],"acting":[%s]}`, linkJSON("d", ""), actingJSON("act"))
 	for name, bad := range map[string]string{
 		"unbalanced":      txRec("bad", []post{{"council-budget", "-1.00"}, {"hub-cash", "2.00"}}, "", `,"proof":`+a),

@@ -67,44 +67,16 @@ type fastDecoder struct {
 // decodeReuse is what a replay's decoder reuses from one line to the
 // next.
 type decodeReuse struct {
-	// l is the ledger being replayed: a scope it knows is shared, and a
-	// proof found in proofs is left as its proofLast.
+	// l is the ledger being replayed: a scope it knows is shared.
 	l *Ledger
 	// posts is where the next record's postings go: the replay sets it
 	// to the two places of the entry the record will be kept in, so that
 	// a two-posting transaction is decoded where it is kept. More grow
 	// into a slice of their own. The decoder never keeps it.
 	posts []Posting
-	// proofs are the proofs the ledger keeps, by the bytes they were
-	// decoded from, so that a proof written again is not decoded again.
-	// proofRaw is the bytes of the last proof decoded, not yet added:
-	// the replay adds them, with the proof the ledger kept, once the
-	// record is applied.
-	proofs   map[string]*keptProof
-	proofRaw []byte
 	// proofRef is the line the last record named for its proof
 	// ("proof_ref"), or 0.
 	proofRef int
-}
-
-// maxReusedProofs bounds decodeReuse.proofs: when it is full it starts
-// again, so a journal of many distinct proofs costs at most this many
-// copies of their bytes.
-const maxReusedProofs = 1 << 17
-
-// keepProof adds the bytes of the proof last decoded, if any, with the
-// proof the ledger kept for them. The bytes are copied: they are the
-// journal reader's, valid until the next line.
-func (r *decodeReuse) keepProof(kept *keptProof) {
-	raw := r.proofRaw
-	r.proofRaw = nil
-	if raw == nil || kept == nil {
-		return
-	}
-	if r.proofs == nil || len(r.proofs) >= maxReusedProofs {
-		r.proofs = make(map[string]*keptProof)
-	}
-	r.proofs[string(raw)] = kept
 }
 
 // lit consumes s. It is inlined, so s is a constant at every call.
@@ -611,19 +583,6 @@ func (d *fastDecoder) proof(dst **coprod.Proof, scope coprod.Scope) bool {
 	if !d.lit(`,"proof":`) {
 		return true
 	}
-	if r := d.reuse; r != nil && len(d.b) > 1 && d.b[len(d.b)-1] == '}' {
-		// The proof is the record's last field: its bytes run to the
-		// record's closing brace. Bytes a line before decoded to a proof
-		// the ledger keeps decode to that proof again.
-		raw := d.b[:len(d.b)-1]
-		if kp, ok := r.proofs[string(raw)]; ok {
-			*dst = kp.p
-			r.l.proofLast = kp // the ledger's own: applying needs no lookup
-			d.b = d.b[len(raw):]
-			return true
-		}
-		r.proofRaw = raw
-	}
 	if !d.lit(`{"path":`) {
 		return false
 	}
@@ -747,7 +706,6 @@ func decodeTransactionInto(t *Transaction, b []byte, r *decodeReuse) error {
 	if r == nil {
 		return t.UnmarshalJSON(b)
 	}
-	r.proofRaw = nil // only bytes the fast path read whole are reused
 	r.proofRef = 0
 	tx, ref, err := decodeJournalTransactionJSON(b)
 	if err != nil {

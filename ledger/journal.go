@@ -215,7 +215,7 @@ func Recover(r io.Reader, opts Options) (*Ledger, int64, error) {
 func replay(r io.Reader, opts Options, acceptTorn bool) (*Ledger, int64, error) {
 	l := New(opts)
 	end, err := journal.Replay(r, types, journal.Keyring(opts.Keys), acceptTorn, l.replayRecord)
-	l.replayBuf = decodeReuse{} // its buffer and proofs serve a replay only
+	l.replayBuf = decodeReuse{} // it serves a replay only
 	if err != nil {
 		return nil, 0, journalErr(err)
 	}
@@ -285,16 +285,14 @@ func (l *Ledger) replayRecord(env journal.Line) error {
 		}
 		rc, err := l.record(e, false)
 		if err != nil || rc.Duplicate {
-			r.proofRaw = nil
 			if err == nil {
 				// A live retry is a duplicate; a journal holds each record once.
 				err = refuse("transaction", tx.ID, ErrIdempotencyConflict, "recorded twice")
 			}
 			return err
 		}
-		if kp := l.findProof(e.tx.Proof); kp != nil && ref == 0 {
-			l.provedInFull(kp)
-			r.keepProof(kp)
+		if ref == 0 {
+			l.provedInFull(l.findProof(e.tx.Proof))
 		}
 		return nil
 	case recHold:

@@ -138,9 +138,9 @@ type Ledger struct {
 	// last link on their path (uuid.Nil for none): thousands of records
 	// made under one delegation in one period share one proof.
 	proofs map[uuid.UUID][]*keptProof
-	// proofLast is a proof the ledger keeps, last interned or handed to
-	// a replay's decoder for bytes it had decoded before: internProof
-	// returns it as it is, without a lookup. Kept proofs are never
+	// proofLast is a proof the ledger keeps, last interned, found by
+	// record for the line it journals, or resolved from a replayed line's
+	// proof_ref: internProof returns it as it is, without a lookup. Kept proofs are never
 	// changed, so sharing one is always sound, whether or not it is still
 	// among proofs.
 	proofLast *keptProof
