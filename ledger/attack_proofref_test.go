@@ -515,24 +515,32 @@ func TestProofRefEraseTextOfTheProvingLine(t *testing.T) {
 // the line, all of it with an error, short with none); the ledger is
 // recovered, the journal truncated, and the same proof used again. The
 // continued journal replays to the recovered ledger's state and proofs,
+
+// everyWriteFailure is writeFailures and a writer that takes the whole
+// line and still reports an error.
+func everyWriteFailure() []writeFailure {
+	return append(slices.Clone(writeFailures),
+		writeFailure{"error after the whole line", func(n int) int { return n }, errDiskFull, errDiskFull})
+}
+
+// postUnderD posts a grant of £10 named name, under delegation "d".
+func postUnderD(l *ledger.Ledger, name string) error {
+	_, err := l.Post(pay(name, "council-budget", "hub-cash", "10", ledger.Grant, officer, id("d"), day(2025, 5, 1)))
+	return err
+}
+
 // every reference resolving.
 func TestProofRefWriteFailureThenRecover(t *testing.T) {
 	auth := always(actingProof(1))
-	failures := append(slices.Clone(writeFailures),
-		writeFailure{"error after the whole line", func(n int) int { return n }, errDiskFull, errDiskFull})
-	for _, f := range failures {
+	for _, f := range everyWriteFailure() {
 		t.Run(f.name, func(t *testing.T) {
 			// Lines 1 to len(accounts) open the accounts.
 			w := &brokenWriter{failAt: len(accounts) + 2, keep: f.keep, err: f.err}
 			l := newLedger(t, ledger.Options{Authorizer: auth, Journal: w})
-			post := func(l *ledger.Ledger, name string) error {
-				_, err := l.Post(pay(name, "council-budget", "hub-cash", "10", ledger.Grant, officer, id("d"), day(2025, 5, 1)))
-				return err
-			}
 			// The first transaction under the proof is written in full;
 			// the write of the second, the first to name it, fails.
-			require.NoError(t, post(l, "w0"))
-			require.Error(t, post(l, "w1"))
+			require.NoError(t, postUnderD(l, "w0"))
+			require.Error(t, postUnderD(l, "w1"))
 			require.ErrorIs(t, l.Err(), ledger.ErrJournalFailed)
 
 			rec, n, err := ledger.Recover(bytes.NewReader(bytes.Clone(w.buf.Bytes())), ledger.Options{Authorizer: auth})
@@ -544,7 +552,7 @@ func TestProofRefWriteFailureThenRecover(t *testing.T) {
 			require.Equal(t, n, n2)
 			_, whole := rec.Transaction(id("w1"))
 			for _, name := range []string{"w1", "w2", "w3"} {
-				require.NoError(t, post(rec, name))
+				require.NoError(t, postUnderD(rec, name))
 			}
 			lines := txLines(t, j.Bytes())
 			assert.Equal(t, lines[id("w0").String()].seq, lines[id("w3").String()].ref, "later lines name the first full line (w1 whole: %v)", whole)
@@ -558,23 +566,18 @@ func TestProofRefWriteFailureThenRecover(t *testing.T) {
 // by the next record under it, and named after.
 func TestProofRefFirstFullLineFails(t *testing.T) {
 	auth := always(actingProof(7))
-	for _, f := range append(slices.Clone(writeFailures),
-		writeFailure{"error after the whole line", func(n int) int { return n }, errDiskFull, errDiskFull}) {
+	for _, f := range everyWriteFailure() {
 		t.Run(f.name, func(t *testing.T) {
 			w := &brokenWriter{failAt: len(accounts) + 1, keep: f.keep, err: f.err}
 			l := newLedger(t, ledger.Options{Authorizer: auth, Journal: w})
-			post := func(l *ledger.Ledger, name string) error {
-				_, err := l.Post(pay(name, "council-budget", "hub-cash", "10", ledger.Grant, officer, id("d"), day(2025, 5, 1)))
-				return err
-			}
-			require.Error(t, post(l, "f0"))
+			require.Error(t, postUnderD(l, "f0"))
 			_, n, err := ledger.Recover(bytes.NewReader(bytes.Clone(w.buf.Bytes())), ledger.Options{Authorizer: auth})
 			require.NoError(t, err)
 			j := bytes.NewBuffer(bytes.Clone(w.buf.Bytes()[:n]))
 			rec, _, err := ledger.Recover(bytes.NewReader(bytes.Clone(j.Bytes())), ledger.Options{Authorizer: auth, Journal: j})
 			require.NoError(t, err)
 			for _, name := range []string{"f0", "f1", "f2"} {
-				require.NoError(t, post(rec, name))
+				require.NoError(t, postUnderD(rec, name))
 			}
 			lines := txLines(t, j.Bytes())
 			assert.Zero(t, lines[id("f0").String()].ref)
