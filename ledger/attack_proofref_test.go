@@ -510,12 +510,6 @@ func TestProofRefEraseTextOfTheProvingLine(t *testing.T) {
 	assert.Empty(t, tx.Memo)
 }
 
-// TestProofRefWriteFailureThenRecover (holds): the write of a proof's
-// first full line fails in every way a write can fail (nothing, part of
-// the line, all of it with an error, short with none); the ledger is
-// recovered, the journal truncated, and the same proof used again. The
-// continued journal replays to the recovered ledger's state and proofs,
-
 // everyWriteFailure is writeFailures and a writer that takes the whole
 // line and still reports an error.
 func everyWriteFailure() []writeFailure {
@@ -529,6 +523,25 @@ func postUnderD(l *ledger.Ledger, name string) error {
 	return err
 }
 
+// recoverAndContinue recovers a ledger from what w took, truncates the
+// journal to the lines recovered and returns a ledger recovered from that
+// journal, continuing it.
+func recoverAndContinue(t *testing.T, w *brokenWriter, auth ledger.Authorizer) (*ledger.Ledger, *bytes.Buffer) {
+	t.Helper()
+	_, n, err := ledger.Recover(bytes.NewReader(bytes.Clone(w.buf.Bytes())), ledger.Options{Authorizer: auth})
+	require.NoError(t, err)
+	j := bytes.NewBuffer(bytes.Clone(w.buf.Bytes()[:n]))
+	rec, n2, err := ledger.Recover(bytes.NewReader(bytes.Clone(j.Bytes())), ledger.Options{Authorizer: auth, Journal: j})
+	require.NoError(t, err)
+	require.Equal(t, n, n2, "the truncated journal is whole")
+	return rec, j
+}
+
+// TestProofRefWriteFailureThenRecover (holds): the write of a proof's
+// first full line fails in every way a write can fail (nothing, part of
+// the line, all of it with an error, short with none); the ledger is
+// recovered, the journal truncated, and the same proof used again. The
+// continued journal replays to the recovered ledger's state and proofs,
 // every reference resolving.
 func TestProofRefWriteFailureThenRecover(t *testing.T) {
 	auth := always(actingProof(1))
@@ -543,13 +556,7 @@ func TestProofRefWriteFailureThenRecover(t *testing.T) {
 			require.Error(t, postUnderD(l, "w1"))
 			require.ErrorIs(t, l.Err(), ledger.ErrJournalFailed)
 
-			rec, n, err := ledger.Recover(bytes.NewReader(bytes.Clone(w.buf.Bytes())), ledger.Options{Authorizer: auth})
-			require.NoError(t, err)
-			var j bytes.Buffer
-			j.Write(w.buf.Bytes()[:n])
-			rec, n2, err := ledger.Recover(bytes.NewReader(bytes.Clone(j.Bytes())), ledger.Options{Authorizer: auth, Journal: &j})
-			require.NoError(t, err)
-			require.Equal(t, n, n2)
+			rec, j := recoverAndContinue(t, w, auth)
 			_, whole := rec.Transaction(id("w1"))
 			for _, name := range []string{"w1", "w2", "w3"} {
 				require.NoError(t, postUnderD(rec, name))
@@ -571,11 +578,7 @@ func TestProofRefFirstFullLineFails(t *testing.T) {
 			w := &brokenWriter{failAt: len(accounts) + 1, keep: f.keep, err: f.err}
 			l := newLedger(t, ledger.Options{Authorizer: auth, Journal: w})
 			require.Error(t, postUnderD(l, "f0"))
-			_, n, err := ledger.Recover(bytes.NewReader(bytes.Clone(w.buf.Bytes())), ledger.Options{Authorizer: auth})
-			require.NoError(t, err)
-			j := bytes.NewBuffer(bytes.Clone(w.buf.Bytes()[:n]))
-			rec, _, err := ledger.Recover(bytes.NewReader(bytes.Clone(j.Bytes())), ledger.Options{Authorizer: auth, Journal: j})
-			require.NoError(t, err)
+			rec, j := recoverAndContinue(t, w, auth)
 			for _, name := range []string{"f0", "f1", "f2"} {
 				require.NoError(t, postUnderD(rec, name))
 			}
