@@ -111,6 +111,9 @@ type Ledger struct {
 	txOrder    []*entry
 	boxes      []entryBox // the chunk newEntry fills: entries are claimed in order, then never move
 	reversedBy map[uuid.UUID]uuid.UUID
+	// accountsIndexed is how many of txOrder are in their accounts'
+	// entries lists (indexAccounts).
+	accountsIndexed int
 
 	holds     map[uuid.UUID]*holdState
 	holdOrder []*holdState
@@ -178,8 +181,10 @@ type account struct {
 	// entries are the transactions that post to the account, in the order
 	// recorded, by their place in txOrder: numbers, not pointers, so that
 	// the collector need not scan them. The postings stay in the
-	// transactions.
-	entries []int
+	// transactions. They are brought up to date only when a query needs
+	// them (indexAccounts): appending to a random account's list on every
+	// record missed the cache at scale.
+	entries []uint32
 }
 
 type entry struct {
@@ -671,11 +676,6 @@ func (l *Ledger) apply(e *entry, balances []posted) *keptProof {
 		} else {
 			e.moreAccts[i-len(e.accts)] = acc.ord
 		}
-		if !postsEarlier(tx.Postings, i) {
-			// Reading the account's last entry to tell would be a cache
-			// miss at scale; the transaction's own postings are at hand.
-			acc.entries = append(acc.entries, len(l.txOrder)-1)
-		}
 	}
 	if tx.Reverses != uuid.Nil {
 		l.reversedBy[tx.Reverses] = tx.ID
@@ -684,11 +684,30 @@ func (l *Ledger) apply(e *entry, balances []posted) *keptProof {
 	return kp
 }
 
-// postsEarlier reports whether a posting before ps[i] is to ps[i]'s
-// account.
-func postsEarlier(ps []Posting, i int) bool {
+// indexAccounts brings every account's entries list up to date with
+// txOrder. Done in one pass when a query needs the lists, it costs a
+// fraction of an append per posting as each record is applied, which
+// missed the cache on a random account's list at scale. The caller holds
+// the write lock.
+func (l *Ledger) indexAccounts() {
+	for j := l.accountsIndexed; j < len(l.txOrder); j++ {
+		e := l.txOrder[j]
+		for i := range e.tx.Postings {
+			k := e.acct(i)
+			if !acctEarlier(e, i, k) {
+				acc := l.accountOrder[k]
+				acc.entries = append(acc.entries, uint32(j))
+			}
+		}
+	}
+	l.accountsIndexed = len(l.txOrder)
+}
+
+// acctEarlier reports whether a posting of e before posting i is to
+// account k, the account of posting i.
+func acctEarlier(e *entry, i int, k int32) bool {
 	for j := range i {
-		if ps[j].Account == ps[i].Account {
+		if e.acct(j) == k {
 			return true
 		}
 	}

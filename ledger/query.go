@@ -105,7 +105,16 @@ func (l *Ledger) BalanceRecordedAt(account uuid.UUID, at time.Time) (coprod.Amou
 
 func (l *Ledger) balanceWhere(account uuid.UUID, keep func(*Transaction) bool) (coprod.Amount, error) {
 	l.mu.RLock()
-	defer l.mu.RUnlock()
+	if l.accountsIndexed == len(l.txOrder) {
+		defer l.mu.RUnlock()
+	} else {
+		// The accounts' lists lag the records: bring them up to date,
+		// under the write lock, and answer under it.
+		l.mu.RUnlock()
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.indexAccounts()
+	}
 	a, ok := l.accounts[account]
 	if !ok {
 		return coprod.Amount{}, refuse("account", account, ErrUnknownAccount, "no account %s", account)
