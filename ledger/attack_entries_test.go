@@ -2,8 +2,10 @@ package ledger_test
 
 // Attacks on the ledger's entry chunks (newEntry/nextBox/claim), the replay
 // decoding a record straight into its entry, record's scratch buffers
-// (txLine, capBuf, postedBuf), the account entry lists appended without
-// reading their tail, and the journal reader's hash comparisons.
+// (txLine, capBuf, postedBuf), the accounts' lists of entries (kept
+// without reading their tail when they were written, now brought up to
+// date when BalanceAt needs them), and the journal reader's hash
+// comparisons.
 //
 // Each test says what it shows. Two attacks succeeded when they were
 // written (a concurrent Capture retry refused, Closings read when called

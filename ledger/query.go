@@ -92,6 +92,13 @@ func (l *Ledger) Balance(account uuid.UUID) (coprod.Amount, error) {
 // BalanceAt returns an account's balance as of effective time at: every
 // posting effective at or before at, whenever it was recorded. A
 // back-dated entry changes it.
+//
+// It reads the account's transactions only. The ledger lists each
+// account's transactions when a query first needs the lists, not as each
+// record is made: the first BalanceAt or BalanceRecordedAt after many
+// records (a replay, say) lists them all, under the write lock, in one
+// pass over what was recorded since (a quarter of a second for ten
+// million records on the machine behind BENCHMARKS.md).
 func (l *Ledger) BalanceAt(account uuid.UUID, at time.Time) (coprod.Amount, error) {
 	return l.balanceWhere(account, func(tx *Transaction) bool { return !tx.Effective.After(at) })
 }
