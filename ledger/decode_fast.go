@@ -268,7 +268,7 @@ func (d *fastDecoder) scope(dst *coprod.Scope) bool {
 	}
 	if r := d.reuse; r != nil {
 		// A known scope was valid when it was numbered.
-		if known, ok := knownScopeOf(r.l, s); ok {
+		if known, ok := r.l.knownScopeBytes(s); ok {
 			*dst = known
 			return true
 		}

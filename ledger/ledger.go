@@ -127,9 +127,10 @@ type Ledger struct {
 	// scopes are the scopes records were made in, each numbered once with
 	// every scope above it, so that a scan sums by scope without hashing
 	// a path per record.
-	scopeIDs  map[coprod.Scope]scopeHint // each scope's own copy and number, so that a lookup reads no other memory
 	scopes    []scopeNode
-	scopeLast scopeHint // never for "": internScope answers that first
+	scopeIdx  idindex.Index // each scope's place in scopes, by its path's hash: a flat table, where a map of a hundred thousand scopes missed the cache
+	scopeKeys []byte        // the scopes' paths end to end, for scopeIdx's comparisons: in one place, where each path of its own was a miss of its own
+	scopeLast scopeHint     // never for "": internScope answers that first
 
 	// deciders are the parties who decided a record, in the order first
 	// seen: Metrics classifies them, with the accounts' owners, once.
@@ -277,7 +278,6 @@ func New(opts Options) *Ledger {
 		reversedBy: make(map[uuid.UUID]uuid.UUID),
 		holds:      make(map[uuid.UUID]*holdState),
 		caps:       make(map[capKey]*capTotal),
-		scopeIDs:   make(map[coprod.Scope]scopeHint),
 		proofs:     make(map[uuid.UUID][]*keptProof),
 	}
 }
@@ -841,19 +841,20 @@ func sameZone(a, b time.Time) bool {
 	return oa == ob && na == nb
 }
 
-// scopeNode is one numbered scope: its path and the number of the scope
-// above it, or -1.
 // scopeHint is the scope last numbered or looked up, with its number:
 // the next record most often repeats it (and a replay's decoder has just
-// looked it up), so internScope tries it before the map.
+// looked it up), so internScope tries it before the index.
 type scopeHint struct {
 	scope coprod.Scope
 	id    int32
 }
 
+// scopeNode is one numbered scope: its path, the number of the scope
+// above it, or -1, and where its path starts in scopeKeys.
 type scopeNode struct {
 	scope  coprod.Scope
 	parent int32
+	key    int
 }
 
 // internScope returns the number of scope s, numbering it and every
@@ -863,7 +864,7 @@ func (l *Ledger) internScope(s coprod.Scope) int32 {
 	if s == "" {
 		return -1
 	}
-	if _, ok := knownScopeOf(l, s); ok {
+	if _, ok := l.knownScope(s); ok {
 		return l.scopeLast.id
 	}
 	parent := int32(-1)
@@ -871,28 +872,49 @@ func (l *Ledger) internScope(s coprod.Scope) int32 {
 		parent = l.internScope(p)
 	}
 	id := int32(len(l.scopes))
-	l.scopes = append(l.scopes, scopeNode{scope: s, parent: parent})
+	l.scopes = append(l.scopes, scopeNode{scope: s, parent: parent, key: len(l.scopeKeys)})
+	l.scopeKeys = append(l.scopeKeys, s...)
+	l.scopeIdx.InsertHashed(l.scopeIdx.HashString(string(s)), int(id))
 	l.scopeLast = scopeHint{s, id}
-	l.scopeIDs[s] = l.scopeLast
 	return id
 }
 
-// knownScopeOf returns the ledger's own copy of scope s, if s is numbered,
-// leaving it as scopeLast; s is a string or the bytes of one, and is
-// looked up without a copy. The caller holds the write lock.
-func knownScopeOf[S ~string | ~[]byte](l *Ledger, s S) (coprod.Scope, bool) {
-	if len(s) == 0 {
+// knownScope returns the ledger's own copy of scope s, if s is numbered,
+// leaving it as scopeLast. The caller holds the write lock.
+func (l *Ledger) knownScope(s coprod.Scope) (coprod.Scope, bool) {
+	if s == "" {
 		return "", false
 	}
-	if string(l.scopeLast.scope) == string(s) {
+	if s == l.scopeLast.scope {
 		return l.scopeLast.scope, true
 	}
-	h, ok := l.scopeIDs[coprod.Scope(s)]
+	return findScope(l, l.scopeIdx.HashString(string(s)), s)
+}
+
+// knownScopeBytes is knownScope for the bytes of a path, looked up
+// without a copy.
+func (l *Ledger) knownScopeBytes(b []byte) (coprod.Scope, bool) {
+	if len(b) == 0 {
+		return "", false
+	}
+	if string(l.scopeLast.scope) == string(b) {
+		return l.scopeLast.scope, true
+	}
+	return findScope(l, l.scopeIdx.HashBytes(b), b)
+}
+
+// findScope looks up the scope s, hashed to h by scopeIdx, and leaves it
+// as scopeLast.
+func findScope[S ~string | ~[]byte](l *Ledger, h uint32, s S) (coprod.Scope, bool) {
+	i, ok := l.scopeIdx.FindHashed(h, func(i int) bool {
+		n := &l.scopes[i]
+		return len(n.scope) == len(s) && string(l.scopeKeys[n.key:n.key+len(s)]) == string(s)
+	})
 	if !ok {
 		return "", false
 	}
-	l.scopeLast = h
-	return h.scope, true
+	l.scopeLast = scopeHint{l.scopes[i].scope, int32(i)}
+	return l.scopeLast.scope, true
 }
 
 // ReversalRequest asks for the exact mirror of a recorded transaction.

@@ -11,6 +11,10 @@
 // (for a retry, or about one lookup in several hundred by chance).
 // Hashes are seeded per index, so that IDs chosen to collide in one
 // process do not collide in another.
+//
+// Other keys (a scope's path, say) are held the same way: the caller
+// hashes them with the index's seed and confirms a candidate itself
+// (FindHashed, InsertHashed).
 package idindex
 
 import (
@@ -48,7 +52,36 @@ func (x *Index) Find(id uuid.UUID, idAt func(pos int) uuid.UUID) (pos int, ok bo
 	if x.n == 0 {
 		return 0, false
 	}
-	h := x.hash(id)
+	return x.FindHashed(x.hash(id), func(p int) bool { return idAt(p) == id })
+}
+
+// Insert records that id is at pos. The caller must know id is not held
+// (Find said so under the same lock) and that pos is in [0, MaxLen).
+func (x *Index) Insert(id uuid.UUID, pos int) {
+	x.init()
+	x.InsertHashed(x.hash(id), pos)
+}
+
+// HashString returns the index's hash of s, for FindHashed and
+// InsertHashed.
+func (x *Index) HashString(s string) uint32 {
+	x.init()
+	return uint32(maphash.String(x.seed, s) >> 32)
+}
+
+// HashBytes is HashString for the bytes of a string.
+func (x *Index) HashBytes(b []byte) uint32 {
+	x.init()
+	return uint32(maphash.Bytes(x.seed, b) >> 32)
+}
+
+// FindHashed returns the first position held under hash h for which
+// match reports true; ok is false if there is none. match is called only
+// for positions held under h.
+func (x *Index) FindHashed(h uint32, match func(pos int) bool) (pos int, ok bool) {
+	if x.n == 0 {
+		return 0, false
+	}
 	mask := uint64(len(x.slots) - 1)
 	for i := x.home(h); ; i = (i + 1) & mask {
 		s := x.slots[i]
@@ -56,31 +89,37 @@ func (x *Index) Find(id uuid.UUID, idAt func(pos int) uuid.UUID) (pos int, ok bo
 			return 0, false
 		}
 		if uint32(s>>32) == h {
-			if p := int(uint32(s)) - 1; idAt(p) == id {
+			if p := int(uint32(s)) - 1; match(p) {
 				return p, true
 			}
 		}
 	}
 }
 
-// Insert records that id is at pos. The caller must know id is not held
-// (Find said so under the same lock) and that pos is in [0, MaxLen).
-func (x *Index) Insert(id uuid.UUID, pos int) {
+// InsertHashed records that the key hashed to h is at pos. The caller
+// must know the key is not held (FindHashed said so under the same lock)
+// and that pos is in [0, MaxLen).
+func (x *Index) InsertHashed(h uint32, pos int) {
 	if pos < 0 || pos >= MaxLen {
 		panic("idindex: position out of range")
 	}
-	if x.slots == nil {
-		x.seed = maphash.MakeSeed()
-		x.bits = 3
-		x.slots = make([]uint64, 1<<x.bits)
-	}
+	x.init()
 	// Grow at five eighths full: linear probes stay short, and within a
 	// cache line or two.
 	if (x.n+1)*8 > len(x.slots)*5 {
 		x.grow()
 	}
-	x.put(uint64(x.hash(id))<<32 | uint64(pos+1))
+	x.put(uint64(h)<<32 | uint64(pos+1))
 	x.n++
+}
+
+// init makes the seed and the first table, once.
+func (x *Index) init() {
+	if x.slots == nil {
+		x.seed = maphash.MakeSeed()
+		x.bits = 3
+		x.slots = make([]uint64, 1<<x.bits)
+	}
 }
 
 func (x *Index) put(s uint64) {

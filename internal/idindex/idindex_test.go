@@ -192,3 +192,45 @@ func BenchmarkBuild(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/id")
 	})
 }
+
+// TestIndexHoldsStringsByHash keeps paths by their hashes (as the ledger
+// keeps scopes): HashString and HashBytes agree on equal bytes, every
+// path held is found, paths never inserted are not, and two paths
+// inserted under one hash (a collision, forced here) are told apart by
+// match alone.
+func TestIndexHoldsStringsByHash(t *testing.T) {
+	var x Index
+	var keys []string
+	match := func(s string) func(int) bool { return func(p int) bool { return keys[p] == s } }
+	for i := range 50_000 {
+		s := "commission/s" + string(rune('a'+i%26)) + "/d" + string(rune('0'+i%10)) + "-" + uuid.NewSHA1(uuid.Nil, []byte{byte(i), byte(i >> 8)}).String()
+		if h, b := x.HashString(s), x.HashBytes([]byte(s)); h != b {
+			t.Fatalf("%q: HashString %x, HashBytes %x", s, h, b)
+		}
+		if _, ok := x.FindHashed(x.HashString(s), match(s)); ok {
+			continue // a repeat of the generator's
+		}
+		keys = append(keys, s)
+		x.InsertHashed(x.HashString(s), len(keys)-1)
+	}
+	for p, s := range keys {
+		if got, ok := x.FindHashed(x.HashBytes([]byte(s)), match(s)); !ok || got != p {
+			t.Fatalf("%q: found at %d (%v), held at %d", s, got, ok, p)
+		}
+		if _, ok := x.FindHashed(x.HashString(s+"/x"), match(s+"/x")); ok {
+			t.Fatalf("%q: found, never inserted", s+"/x")
+		}
+	}
+	// Two paths under one hash: each is found by its own match only.
+	h := x.HashString(keys[0])
+	keys = append(keys, "a path of another hash")
+	x.InsertHashed(h, len(keys)-1)
+	for _, s := range []string{keys[0], keys[len(keys)-1]} {
+		if got, ok := x.FindHashed(h, match(s)); !ok || keys[got] != s {
+			t.Fatalf("%q under a shared hash: found at %d (%v)", s, got, ok)
+		}
+	}
+	if x.Len() != len(keys) {
+		t.Fatalf("Len %d, want %d", x.Len(), len(keys))
+	}
+}
