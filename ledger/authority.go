@@ -199,7 +199,8 @@ type capChange struct {
 	key    capKey
 	limit  coprod.Amount
 	after  exact.Sum
-	raised bool // the record adds to this total
+	raised bool      // the record adds to this total
+	total  *capTotal // the total kept for key, or nil for one the record starts
 }
 
 // capChanges works out what a record does to the running totals of the
@@ -285,7 +286,7 @@ func (l *Ledger) addCaps(dst []capChange, kind string, id uuid.UUID, proof *copr
 		if j == len(dst) {
 			c := capChange{key: k, limit: pl.Limit, after: exact.New(amount.Unit())}
 			if t := l.caps[k]; t != nil {
-				c.after = t.spent
+				c.after, c.total = t.spent, t
 			}
 			dst = append(dst, c)
 		}
@@ -303,13 +304,13 @@ func (l *Ledger) addCaps(dst []capChange, kind string, id uuid.UUID, proof *copr
 	return dst, nil
 }
 
-// applyCaps stores the totals capChanges worked out. The caller holds the
-// write lock.
+// applyCaps stores the totals capChanges worked out, under the same hold
+// of the write lock: the totals they found are still the ones kept.
 func (l *Ledger) applyCaps(changes []capChange) {
 	for i := range changes {
 		c := &changes[i]
-		if t := l.caps[c.key]; t != nil {
-			t.spent = c.after
+		if c.total != nil {
+			c.total.spent = c.after
 			continue
 		}
 		l.caps[c.key] = &capTotal{limit: c.limit, spent: c.after}
