@@ -148,7 +148,10 @@
 // the first transaction line made under it; a later transaction line whose
 // proof reads the same names that line ("proof_ref", the line's seq) in
 // place of the proof, so a journal of many records made under few
-// delegations stays small, and Replay reads each proof once. A line names
+// delegations stays small, and Replay reads each proof once. (The ledger
+// remembers the last sixteen distinct proofs ending at each delegation,
+// or acting under each record of acting for another; an older one is
+// written in full again, and named from then on.) A line names
 // only an earlier transaction line that holds its proof in full; Replay
 // refuses any other. Neither keeps a line over [MaxJournalLine],
 // and an error from the reader is returned as it is, matching

@@ -138,9 +138,10 @@ type Ledger struct {
 	deciderIdx  idindex.Index  // each decider's place in deciders: a small flat table, where a map lookup missed the cache at scale
 	lastDecider coprod.PartyID // the last one seen, which most records repeat
 
-	// proofs are the distinct proofs records were made under, by the
-	// last link on their path (uuid.Nil for none): thousands of records
-	// made under one delegation in one period share one proof.
+	// proofs are the distinct proofs records were made under, by
+	// proofKey (the last link on their path, or their first record of
+	// acting for another): thousands of records made under one
+	// delegation in one period share one proof.
 	proofs map[uuid.UUID][]*keptProof
 	// proofLast is a proof the ledger keeps, last interned, found by
 	// record for the line it journals, or resolved from a replayed line's
@@ -732,11 +733,7 @@ func (l *Ledger) findProof(p *coprod.Proof) *keptProof {
 	if kp := l.proofLast; kp != nil && kp.p == p {
 		return kp
 	}
-	var last uuid.UUID
-	if n := len(p.Path); n > 0 {
-		last = p.Path[n-1].ID
-	}
-	for _, q := range l.proofs[last] {
+	for _, q := range l.proofs[proofKey(p)] {
 		if q.p == p || sameProof(p, q.p) {
 			return q
 		}
@@ -756,18 +753,15 @@ func (l *Ledger) internProof(p *coprod.Proof) *keptProof {
 		l.proofLast = q
 		return q
 	}
-	var last uuid.UUID
-	if n := len(p.Path); n > 0 {
-		last = p.Path[n-1].ID
-	}
-	kept := l.proofs[last]
+	key := proofKey(p)
+	kept := l.proofs[key]
 	if len(kept) == maxProofsPerLink {
 		// Keep the newest: records come in time order, and a link's
 		// proofs change with each period span.
 		kept = append(kept[:0], kept[1:]...)
 	}
 	q := &keptProof{p: p}
-	l.proofs[last] = append(kept, q)
+	l.proofs[key] = append(kept, q)
 	l.proofLast = q
 	return q
 }
@@ -801,6 +795,23 @@ func (l *Ledger) proofOnLine(seq int) (*keptProof, bool) {
 		return nil, false
 	}
 	return l.proofLines[i], true
+}
+
+// proofKey is what the ledger keeps proof p under: the last link on its
+// path, the decider's own; for a proof with no path, the first record of
+// acting for another it holds (a discretionary record made for an
+// organisation); uuid.Nil for neither. Acting proofs kept all under one
+// key would pass maxProofsPerLink as soon as a partnership had more than
+// a few officers acting for organisations, and each record of theirs
+// would write its proof in full again.
+func proofKey(p *coprod.Proof) uuid.UUID {
+	if n := len(p.Path); n > 0 {
+		return p.Path[n-1].ID
+	}
+	if len(p.Acting) > 0 {
+		return p.Acting[0].ID
+	}
+	return uuid.Nil
 }
 
 // maxProofsPerLink bounds the proofs internProof compares a new one with:

@@ -10,6 +10,7 @@ import (
 
 	"github.com/coprod/coprod"
 	"github.com/coprod/coprod/ledger"
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -179,4 +180,45 @@ func TestReplayRefusesAProofRefItCannotResolve(t *testing.T) {
 			require.ErrorAs(t, err, &je, "a refusal names the line")
 		})
 	}
+}
+
+// actingFor proves every record by its decider acting for the council:
+// a proof with no path and one record of acting, one per decider.
+type actingFor struct{}
+
+func (actingFor) Permit(p coprod.Permission) (coprod.Proof, error) {
+	return coprod.Proof{Acting: []coprod.ProofActing{{ID: id("acting-" + p.Decider.String()), Person: p.Decider, For: council}}}, nil
+}
+
+// TestJournalNamesTheLineOfARepeatedActingProof: forty officers, each
+// acting for the council under a record of their own, make discretionary
+// payments in turn, three rounds over. Each officer's first line holds the
+// proof in full and each later one names it: proofs with no path are kept
+// by their record of acting, not all under one key, where the ledger kept
+// only the last sixteen and wrote every other proof in full again. Replay
+// reads every record back with its proof.
+func TestJournalNamesTheLineOfARepeatedActingProof(t *testing.T) {
+	var journal bytes.Buffer
+	l := newLedger(t, ledger.Options{Authorizer: actingFor{}, Journal: &journal})
+	const officers, rounds = 40, 3
+	for r := range rounds {
+		for o := range officers {
+			tx := pay(fmt.Sprint("act-", r, "-", o), "council-budget", "hub-cash", "10", ledger.Grant, id(fmt.Sprint("officer-", o)), uuid.Nil, day(2025, 5, 1+r))
+			_, err := l.Post(tx)
+			require.NoError(t, err)
+		}
+	}
+	lines := txLines(t, journal.Bytes())
+	for o := range officers {
+		first := lines[id(fmt.Sprint("act-0-", o)).String()]
+		assert.Zero(t, first.ref, "officer %d's first line holds the proof in full", o)
+		for r := 1; r < rounds; r++ {
+			assert.Equal(t, first.seq, lines[id(fmt.Sprint("act-", r, "-", o)).String()].ref, "officer %d, round %d names the first line", o, r)
+		}
+	}
+	validateLines(t, schemas(t), journal.Bytes())
+	replayed, err := ledger.Replay(bytes.NewReader(journal.Bytes()), ledger.Options{Authorizer: actingFor{}})
+	require.NoError(t, err)
+	assert.Equal(t, state(t, l), state(t, replayed))
+	assert.Equal(t, proofsOf(t, l), proofsOf(t, replayed))
 }
