@@ -10,6 +10,7 @@ import (
 	"github.com/coprod/coprod"
 	"github.com/coprod/coprod/internal/exact"
 	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
 )
 
 // Account returns an open account.
@@ -127,6 +128,10 @@ func (l *Ledger) balanceWhere(account uuid.UUID, keep func(*Transaction) bool) (
 		return coprod.Amount{}, refuse("account", account, ErrUnknownAccount, "no account %s", account)
 	}
 	sum := coprod.Zero(a.Unit)
+	// wide holds the sum once it passes an amount's range: a cut in time
+	// may keep a record that raised the balance and leave out the one
+	// that brought it back down, while the answer fits.
+	var wide *decimal.Decimal
 	for _, i := range a.entries {
 		e := l.txOrder[i]
 		if !keep(&e.tx) {
@@ -136,12 +141,27 @@ func (l *Ledger) balanceWhere(account uuid.UUID, keep func(*Transaction) bool) (
 			if p.Account != account {
 				continue
 			}
+			if wide != nil {
+				*wide = wide.Add(p.Amount.Decimal())
+				continue
+			}
 			s, err := sum.Add(p.Amount)
 			if err != nil {
-				return coprod.Amount{}, err
+				// The posting is in the account's unit, so the sum has
+				// only passed an amount's range.
+				d := sum.Decimal().Add(p.Amount.Decimal())
+				wide = &d
+				continue
 			}
 			sum = s
 		}
+	}
+	if wide != nil {
+		s, err := coprod.NewAmount(*wide, a.Unit)
+		if err != nil {
+			return coprod.Amount{}, refuse("account", account, coprod.ErrOverflow, "the balance asked for, %s %s, is out of range", wide, a.Unit)
+		}
+		sum = s
 	}
 	return sum, nil
 }

@@ -11,7 +11,7 @@
 // Run it with:
 //
 //	go run ./cmd/national -quick          # 1,000,000 transactions, a tenth of the parties and delegations
-//	go run ./cmd/national                 # 10,000,000 transactions: minutes, about 7 GB of memory and an 8 GB journal
+//	go run ./cmd/national                 # 10,000,000 transactions: minutes, about 6.5 GB of memory and a 7 GB journal
 //
 // Flags: -tx N sets the number of transactions, -parties N and
 // -delegations N the register's size; -dir names the journal's directory
