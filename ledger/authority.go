@@ -54,6 +54,13 @@ func (l *Ledger) authorize(kind string, tx *Transaction, prior *coprod.Prior) (*
 		return nil, e
 	}
 	if proof.Empty() {
+		if f.Formal() && ok && tx.Kind != Reversal {
+			// Replay keeps only what was proved (replayedAuthority): a
+			// formal record kept with no proof could not be rebuilt
+			// from the journal, nor told from one the authority never
+			// saw.
+			return nil, refuse(kind, tx.ID, ErrNotAuthorized, "the authority permitted %s under instrument %s with an empty proof", value, f.Instrument)
+		}
 		return nil, nil
 	}
 	if len(proof.Path) > MaxProofLinks {

@@ -22,9 +22,11 @@ import (
 // capture, void or reversal acts on), it returns the proof the record is
 // kept with, or an error that refuses it. The ledger calls it without
 // holding its lock, for every formal and discretionary financial record
-// (labour and in-kind records are not spending). governance.Register
-// satisfies it through its Permit method, without this package importing
-// governance.
+// (labour and in-kind records are not spending). A formal record that
+// moves money must come back with a proof that is not empty: one that
+// does not is refused with ErrNotAuthorized, as Replay would refuse its
+// line. governance.Register satisfies it through its Permit method,
+// without this package importing governance.
 type Authorizer interface {
 	Permit(p coprod.Permission) (coprod.Proof, error)
 }
