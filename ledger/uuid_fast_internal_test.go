@@ -1,6 +1,8 @@
 package ledger
 
 import (
+	"encoding/binary"
+	"encoding/hex"
 	"strings"
 	"testing"
 
@@ -75,4 +77,52 @@ func FuzzFastUUID(f *testing.F) {
 			t.Fatalf("%q: the fast reader reads %v; ParseBytes reads %v, %v", s, got, want, err)
 		}
 	})
+}
+
+// TestAppendUUIDAgreesWithTheUUIDPackage holds the encoder's UUIDs to
+// uuid.UUID.String: every byte value at every place, and random UUIDs,
+// each read back by the fast reader to the same UUID.
+func TestAppendUUIDAgreesWithTheUUIDPackage(t *testing.T) {
+	check := func(u uuid.UUID) {
+		t.Helper()
+		got := string(appendUUID([]byte("x"), u))
+		if want := `x"` + u.String() + `"`; got != want {
+			t.Fatalf("appendUUID(%x) = %s, want %s", u[:], got, want)
+		}
+		if back, ok := fastUUID([]byte(got[1:])); !ok || back != u {
+			t.Fatalf("%s reads back as %v (%v)", got, back, ok)
+		}
+	}
+	for at := range 16 {
+		for c := range 256 {
+			var u uuid.UUID
+			for i := range u {
+				u[i] = byte(i * 17)
+			}
+			u[at] = byte(c)
+			check(u)
+		}
+	}
+	for i := range 10_000 {
+		check(uuid.NewSHA1(uuid.NameSpaceOID, []byte{byte(i), byte(i >> 8)}))
+	}
+}
+
+// TestHexWordAgreesWithEncodingHex holds hexWord to encoding/hex on
+// every value of each byte, the others fixed, and on spread patterns.
+func TestHexWordAgreesWithEncodingHex(t *testing.T) {
+	for _, base := range []uint32{0, 0xffffffff, 0x12345678, 0x9abcdef0, 0x0a0b0c0d} {
+		for at := range 4 {
+			for c := range 256 {
+				v := base&^(0xff<<(8*at)) | uint32(c)<<(8*at)
+				var src [4]byte
+				var got [8]byte
+				binary.LittleEndian.PutUint32(src[:], v)
+				binary.LittleEndian.PutUint64(got[:], hexWord(v))
+				if want := hex.EncodeToString(src[:]); string(got[:]) != want {
+					t.Fatalf("hexWord(%08x) = %q, want %q", v, got[:], want)
+				}
+			}
+		}
+	}
 }
