@@ -108,12 +108,19 @@ func TestBalanceAtWhilePosting(t *testing.T) {
 	far := day(2100, 1, 1)
 	var wg sync.WaitGroup
 	errs := make(chan error, 3)
+	stop := make(chan struct{}) // closed when the test ends, however it ends
+	defer close(stop)
 	for range 3 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			seen := 0
 			for seen < n {
+				select {
+				case <-stop:
+					return
+				default:
+				}
 				got, err := l.BalanceAt(id("hub-cash"), far)
 				if err != nil {
 					errs <- err
