@@ -1,9 +1,10 @@
 package ledger
 
 // Internal attacks on the two changes of c1a3aa2 (see
-// attack_lazy_lists_test.go for those through the API): hex8 and the fast
-// UUID reader against a byte-at-a-time reference and uuid.ParseBytes, and
-// the accounts' lists as indexAccounts leaves them. All hold.
+// attack_lazy_lists_test.go for those through the API): the fast UUID
+// reader against uuid.ParseBytes and the accounts' lists as indexAccounts
+// leaves them (the digits' own attack, TestAttackDecodeEveryPairOfBytes,
+// moved to internal/hexword with them). All hold.
 
 import (
 	"bytes"
@@ -21,63 +22,6 @@ import (
 	"github.com/coprod/coprod/internal/idindex"
 	"github.com/google/uuid"
 )
-
-// hexDigit is a hexadecimal digit's value, in either case, as
-// uuid.ParseBytes reads it.
-func hexDigit(c byte) (byte, bool) {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0', true
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10, true
-	case c >= 'A' && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
-}
-
-// hex8Reference is hex8 a byte at a time.
-func hex8Reference(b [8]byte) (uint32, bool) {
-	var out [4]byte
-	for i := range out {
-		hi, ok1 := hexDigit(b[2*i])
-		lo, ok2 := hexDigit(b[2*i+1])
-		if !ok1 || !ok2 {
-			return 0, false
-		}
-		out[i] = hi<<4 | lo
-	}
-	return binary.LittleEndian.Uint32(out[:]), true
-}
-
-// TestAttackHex8EveryPairOfBytes puts every pair of byte values at every
-// pair of places of a word of eight digits (in lower, upper and mixed
-// case) and holds hex8 to a byte-at-a-time reference: a carry or borrow
-// from one byte's lane into the next (bytes of 0x80 and above, the
-// bounds '/', ':', '@', 'G', '`', 'g' beside each other) would show as a
-// pair one reads and the other refuses, or reads otherwise. Two at a time
-// suffice: a lane is touched only by its own byte and its lower
-// neighbour's carry. It holds.
-func TestAttackHex8EveryPairOfBytes(t *testing.T) {
-	for _, base := range []string{"0123abcd", "FfAa9900", "e4C7b2D9"} {
-		w := [8]byte([]byte(base))
-		for i := range 8 {
-			for j := i + 1; j < 8; j++ {
-				for x := range 256 {
-					for y := range 256 {
-						b := w
-						b[i], b[j] = byte(x), byte(y)
-						want, wok := hex8Reference(b)
-						got, gok := hex8(binary.LittleEndian.Uint64(b[:]))
-						if wok != gok || want != got {
-							t.Fatalf("%q: the reference reads %08x, %v; hex8 %08x, %v", b, want, wok, got, gok)
-						}
-					}
-				}
-			}
-		}
-	}
-}
 
 // edgeBytes are the bytes beside the digits' and letters' bounds, the
 // JSON string's own, and the high ones.

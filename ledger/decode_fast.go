@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/coprod/coprod"
+	"github.com/coprod/coprod/internal/hexword"
 	"github.com/coprod/coprod/internal/journal"
 	"github.com/coprod/coprod/internal/plain"
 	"github.com/google/uuid"
@@ -194,10 +195,10 @@ func (d *fastDecoder) uuid(dst *uuid.UUID) bool {
 			return false
 		}
 		le := binary.LittleEndian
-		a, okA := hex8(le.Uint64(s[0:8]))
-		b, okB := hex8(uint64(le.Uint32(s[9:13])) | uint64(le.Uint32(s[14:18]))<<32)
-		c, okC := hex8(uint64(le.Uint32(s[19:23])) | uint64(le.Uint32(s[24:28]))<<32)
-		e, okE := hex8(le.Uint64(s[28:36]))
+		a, okA := hexword.Decode(le.Uint64(s[0:8]))
+		b, okB := hexword.Decode(uint64(le.Uint32(s[9:13])) | uint64(le.Uint32(s[14:18]))<<32)
+		c, okC := hexword.Decode(uint64(le.Uint32(s[19:23])) | uint64(le.Uint32(s[24:28]))<<32)
+		e, okE := hexword.Decode(le.Uint64(s[28:36]))
 		if !(okA && okB && okC && okE) {
 			return false // not hex: uuid.ParseBytes refuses it too
 		}
@@ -215,34 +216,6 @@ func (d *fastDecoder) uuid(dst *uuid.UUID) bool {
 	u, err := uuid.ParseBytes(s) // what uuid.UUID.UnmarshalText does
 	*dst = u
 	return err == nil
-}
-
-// hex8 reads eight hexadecimal digits, in either case as uuid.ParseBytes
-// reads them, held in v as they lie in memory (the first in its low
-// byte), and returns the four bytes they spell, the first in its low
-// byte. It reports false if any byte of v is not a hexadecimal digit.
-// All eight are read at once, in one word: reading them a byte at a time
-// through a table was a fifth of replay's decoding.
-func hex8(v uint64) (uint32, bool) {
-	const (
-		ones = 0x0101010101010101
-		high = 0x8080808080808080
-	)
-	// For bytes below 0x80, adding 0x80-lo sets a byte's top bit when
-	// it is at least lo, adding 0x7f-hi when it is above hi, and neither
-	// carries into the next byte.
-	digit := (v + (0x80-'0')*ones) &^ (v + (0x7f-'9')*ones)
-	lower := v | 0x20*ones // 'A'-'F' to 'a'-'f'; only they and 'a'-'f' land there
-	letter := (lower + (0x80-'a')*ones) &^ (lower + (0x7f-'f')*ones)
-	if v&high != 0 || (digit|letter)&high != high {
-		return 0, false
-	}
-	// A digit's value is its low four bits; a letter's, those plus 9.
-	n := v&(0x0f*ones) + (letter&high)>>7*9
-	// Each pair of digits to a byte, then the four bytes together.
-	n = (n&0x000f000f000f000f)<<4 | (n>>8)&0x000f000f000f000f
-	n = (n | n>>8) & 0x0000ffff0000ffff
-	return uint32(n | n>>16), true
 }
 
 func (d *fastDecoder) optUUID(key, sep string, dst *uuid.UUID) bool {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/coprod/coprod"
+	"github.com/coprod/coprod/internal/hexword"
 	"github.com/google/uuid"
 )
 
@@ -217,10 +218,10 @@ func appendUUID(b []byte, u uuid.UUID) []byte {
 	d := b[n:]
 	// Eight digits are made at once; a group of four is half a word.
 	le := binary.LittleEndian
-	a := hexWord(le.Uint32(u[0:4]))
-	bc := hexWord(le.Uint32(u[4:8]))
-	de := hexWord(le.Uint32(u[8:12]))
-	f := hexWord(le.Uint32(u[12:16]))
+	a := hexword.Encode(le.Uint32(u[0:4]))
+	bc := hexword.Encode(le.Uint32(u[4:8]))
+	de := hexword.Encode(le.Uint32(u[8:12]))
+	f := hexword.Encode(le.Uint32(u[12:16]))
 	le.PutUint64(d[1:9], a)
 	le.PutUint32(d[10:14], uint32(bc))
 	le.PutUint32(d[15:19], uint32(bc>>32))
@@ -229,24 +230,6 @@ func appendUUID(b []byte, u uuid.UUID) []byte {
 	le.PutUint64(d[29:37], f)
 	d[0], d[9], d[14], d[19], d[24], d[37] = '"', '-', '-', '-', '-', '"'
 	return b
-}
-
-// hexWord writes the four bytes of v (the first in its low byte) as
-// eight lower-case hexadecimal digits, as encoding/hex does, in a word
-// laid out as they lie in memory (the first digit in its low byte): the
-// inverse of hex8, all eight at once.
-func hexWord(v uint32) uint64 {
-	const ones = 0x0101010101010101
-	// Spread the bytes to every other byte: byte i to byte 2i.
-	t := uint64(v)
-	t = (t | t<<16) & 0x0000ffff0000ffff
-	t = (t | t<<8) & 0x00ff00ff00ff00ff
-	// Each byte's high digit in its own place, its low digit in the next.
-	n := (t>>4)&0x000f000f000f000f | (t&0x000f000f000f000f)<<8
-	// '0'-'9' for 0-9, 'a'-'f' for 10-15: adding 0x76 sets a byte's top
-	// bit when it is 10 or more, and carries into no other byte.
-	letters := (n + 0x76*ones) >> 7 & ones
-	return n + '0'*ones + letters*('a'-'0'-10)
 }
 
 // appendAmount writes {"value":"…","unit":"…"}, or null for the zero

@@ -1,8 +1,6 @@
 package ledger
 
 import (
-	"encoding/binary"
-	"encoding/hex"
 	"strings"
 	"testing"
 
@@ -105,24 +103,5 @@ func TestAppendUUIDAgreesWithTheUUIDPackage(t *testing.T) {
 	}
 	for i := range 10_000 {
 		check(uuid.NewSHA1(uuid.NameSpaceOID, []byte{byte(i), byte(i >> 8)}))
-	}
-}
-
-// TestHexWordAgreesWithEncodingHex holds hexWord to encoding/hex on
-// every value of each byte, the others fixed, and on spread patterns.
-func TestHexWordAgreesWithEncodingHex(t *testing.T) {
-	for _, base := range []uint32{0, 0xffffffff, 0x12345678, 0x9abcdef0, 0x0a0b0c0d} {
-		for at := range 4 {
-			for c := range 256 {
-				v := base&^(0xff<<(8*at)) | uint32(c)<<(8*at)
-				var src [4]byte
-				var got [8]byte
-				binary.LittleEndian.PutUint32(src[:], v)
-				binary.LittleEndian.PutUint64(got[:], hexWord(v))
-				if want := hex.EncodeToString(src[:]); string(got[:]) != want {
-					t.Fatalf("hexWord(%08x) = %q, want %q", v, got[:], want)
-				}
-			}
-		}
 	}
 }

@@ -25,10 +25,11 @@ import (
 	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
+
+	"github.com/coprod/coprod/internal/hexword"
 )
 
 // MaxLine bounds one journal line, in bytes.
@@ -114,12 +115,12 @@ func sumV1(scratch *[]byte, seq int, prevHex *[hexLen]byte, typ string, record [
 // for none. key, if not nil, signs the line.
 func AppendLine(dst []byte, seq int, prev Hash, key *Key, typ string, record, text []byte) ([]byte, Hash) {
 	var prevHex [hexLen]byte
-	hex.Encode(prevHex[:], prev[:])
+	hexword.EncodeTo(prevHex[:], prev[:])
 	var textHash []byte
 	var textHex [hexLen]byte
 	if text != nil {
 		th := sha256.Sum256(text)
-		hex.Encode(textHex[:], th[:])
+		hexword.EncodeTo(textHex[:], th[:])
 		textHash = textHex[:]
 	}
 	var secret []byte
@@ -140,7 +141,9 @@ func AppendLine(dst []byte, seq int, prev Hash, key *Key, typ string, record, te
 	dst = append(dst, `,"prev":"`...)
 	dst = append(dst, prevHex[:]...)
 	dst = append(dst, `","hash":"`...)
-	dst = hex.AppendEncode(dst, s[:])
+	n := len(dst)
+	dst = append(dst, make([]byte, hexLen)...)
+	hexword.EncodeTo(dst[n:], s[:])
 	dst = append(dst, '"')
 	if key != nil {
 		dst = append(dst, `,"key":"`...)

@@ -4,12 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/coprod/coprod/internal/hexword"
 )
 
 // Reader reads and verifies journal lines one by one.
@@ -94,7 +95,7 @@ func (lr *Reader) check(line []byte) (Line, string) {
 	var sumHex [hexLen]byte
 	prevHex := &lr.prevHex
 	if lr.seq == 0 {
-		hex.Encode(prevHex[:], lr.prev[:])
+		hexword.EncodeTo(prevHex[:], lr.prev[:])
 	}
 	if !bytes.Equal(p.prev, prevHex[:]) {
 		return Line{}, fmt.Sprintf("previous hash does not match line %d: a line is missing, out of order or changed", lr.seq)
@@ -118,7 +119,7 @@ func (lr *Reader) check(line []byte) (Line, string) {
 	} else {
 		s = sum(&lr.scratch, secret, p.seq, prevHex, p.keyID, p.typ, p.record, p.textHash)
 	}
-	hex.Encode(sumHex[:], s[:])
+	hexword.EncodeTo(sumHex[:], s[:])
 	// A signature is compared in constant time, so that the time taken
 	// tells a forger nothing; an unkeyed hash is no secret.
 	if secret != nil && !hmacEqual(p.hash, sumHex[:]) || secret == nil && !bytes.Equal(p.hash, sumHex[:]) {
@@ -132,7 +133,7 @@ func (lr *Reader) check(line []byte) (Line, string) {
 		} else {
 			th := sha256.Sum256(p.text)
 			var thHex [hexLen]byte
-			hex.Encode(thHex[:], th[:])
+			hexword.EncodeTo(thHex[:], th[:])
 			if !bytes.Equal(thHex[:], p.textHash) {
 				return Line{}, "the free text does not match its hash"
 			}
@@ -234,7 +235,7 @@ func (lr *Reader) torn(tail []byte) bool {
 		return false, true
 	}
 	var prevHex [hexLen]byte
-	hex.Encode(prevHex[:], lr.prev[:])
+	hexword.EncodeTo(prevHex[:], lr.prev[:])
 	if end, ok := within(`{"v":2,"seq":` + strconv.Itoa(lr.seq+1) + `,"prev":"` + string(prevHex[:]) + `","hash":"`); end {
 		return ok
 	}
