@@ -160,6 +160,17 @@ type lzDriver struct {
 	did      map[string]int      // how many of each kind of record, and of refusal, were made
 }
 
+// newLzLedger is a ledger with lzRegister as its authority, journaling
+// to journal, a period closed through lzClosed, and a driver from seed.
+func newLzLedger(t *testing.T, journal *bytes.Buffer, seed uint64) (*governance.Register, *ledger.Ledger, *lzDriver) {
+	t.Helper()
+	reg := lzRegister(t)
+	l := newLedger(t, ledger.Options{Authorizer: reg, Journal: journal})
+	_, err := l.ClosePeriod(ledger.Closing{Through: lzClosed, Recorded: lzBase, By: council})
+	require.NoError(t, err)
+	return reg, l, newLzDriver(t, l, seed)
+}
+
 func newLzDriver(t *testing.T, l *ledger.Ledger, seed uint64) *lzDriver {
 	return &lzDriver{t: t, l: l, m: &lzModel{reversed: map[uuid.UUID]bool{}}, rng: rand.New(rand.NewPCG(seed, 1)), now: lzBase, did: map[string]int{}}
 }
@@ -428,11 +439,7 @@ func (d *lzDriver) cuts() []time.Time {
 // holds.
 func TestAttackLazyListsEveryRecordKind(t *testing.T) {
 	var journal bytes.Buffer
-	reg := lzRegister(t)
-	l := newLedger(t, ledger.Options{Authorizer: reg, Journal: &journal})
-	_, err := l.ClosePeriod(ledger.Closing{Through: lzClosed, Recorded: lzBase, By: council})
-	require.NoError(t, err)
-	d := newLzDriver(t, l, 20)
+	reg, l, d := newLzLedger(t, &journal, 20)
 	asked := 0
 	for i := range 700 {
 		d.step()
@@ -889,11 +896,7 @@ func lzRewriteUUIDs(t *testing.T, journal []byte, f func(typ string, n, of int, 
 // journal, not read as some other UUID. It holds.
 func TestAttackLazyReplayUUIDForms(t *testing.T) {
 	var journal bytes.Buffer
-	reg := lzRegister(t)
-	l := newLedger(t, ledger.Options{Authorizer: reg, Journal: &journal})
-	_, err := l.ClosePeriod(ledger.Closing{Through: lzClosed, Recorded: lzBase, By: council})
-	require.NoError(t, err)
-	d := newLzDriver(t, l, 7)
+	reg, l, d := newLzLedger(t, &journal, 7)
 	for range 150 {
 		d.step()
 	}
