@@ -351,11 +351,25 @@ func (l *Ledger) replayRecord(env journal.Line) error {
 // financial line that moves money yet carries no proof: replay does not
 // decide authority again, so it keeps only what was proved when the record
 // was made, and a formal record the authority never proved is not one.
+//
+// It refuses, as authorize does live, a financial line whose money moved
+// is out of range. Two postings that balance move one amount, which is in
+// range, so only a line of more is summed for that alone.
 func (l *Ledger) replayedAuthority(kind string, tx *Transaction) error {
-	if l.opts.Authorizer == nil || !tx.Formality.Formal() || tx.Kind == Reversal || bookFor(tx.Kind) != financialBook || tx.Proof != nil {
+	if l.opts.Authorizer == nil || bookFor(tx.Kind) != financialBook {
 		return nil
 	}
-	if _, moves, _ := moneyValue(tx.Postings); !moves {
+	unproved := tx.Formality.Formal() && tx.Kind != Reversal && tx.Proof == nil
+	if !unproved && len(tx.Postings) <= 2 {
+		return nil
+	}
+	_, moves, err := moneyValue(tx.Postings)
+	if err != nil {
+		e := refuse(kind, tx.ID, ErrInvalidTransaction, "value moved")
+		e.Cause = err
+		return e
+	}
+	if !unproved || !moves {
 		return nil
 	}
 	return refuse(kind, tx.ID, ErrNotAuthorized, "a formal record with no proof of authority")

@@ -128,6 +128,16 @@ func TestReplayRefusesWhatLiveRefuses(t *testing.T) {
 			tx.Formality = formal
 			return withTx(tx)
 		}},
+		{name: "a line whose money moved is out of range, on a ledger with an authority", want: ErrInvalidTransaction, opts: Options{Authorizer: allowAll{}}, line: func() (string, []byte) {
+			// Each posting and each balance after it is in range, and
+			// they balance; the two paid in sum past it. Discretionary,
+			// so no proof is asked for.
+			big := gbp("600000000000000000000000000000")
+			tx := pay("too-much", "1", hubCash)
+			tx.Postings = []Posting{{Account: budget, Amount: big.Neg()}, {Account: hubCash, Amount: big},
+				{Account: thirdCash, Amount: big}, {Account: hubCash, Amount: big.Neg()}}
+			return withTx(tx)
+		}},
 		{name: "an unbalanced transaction", want: ErrUnbalanced, line: func() (string, []byte) {
 			tx := pay("unbalanced", "1", hubCash)
 			tx.Postings[1].Amount = gbp("2")
@@ -197,3 +207,25 @@ func TestReplayRefusesWhatLiveRefuses(t *testing.T) {
 type allowAll struct{}
 
 func (allowAll) Permit(coprod.Permission) (coprod.Proof, error) { return coprod.Proof{}, nil }
+
+// TestMoneyMovedOutOfRangeRefusedLiveAndReplayed: a transaction whose
+// postings are each in range and balance, but whose money paid in sums
+// past the range, is refused live on a ledger with an authority
+// (ErrInvalidTransaction, before the authority is asked), and its line,
+// forged into a journal, is refused by Replay likewise
+// (TestReplayRefusesWhatLiveRefuses); replay once let it through, taking
+// the error for "nothing moves".
+func TestMoneyMovedOutOfRangeRefusedLiveAndReplayed(t *testing.T) {
+	big := coprod.MustParseAmount("600000000000000000000000000000", coprod.GBP)
+	uid := func(s string) uuid.UUID { return uuid.NewSHA1(uuid.NameSpaceURL, []byte("money-range:"+s)) }
+	l := New(Options{Authorizer: allowAll{}})
+	for _, a := range []string{"budget", "other", "cash"} {
+		require.NoError(t, l.Open(Account{ID: uid(a), Owner: uid("owner-" + a), Kind: Cash, Unit: coprod.GBP}))
+	}
+	at := time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)
+	_, err := l.Post(Transaction{ID: uid("tx"), Kind: Payment, Effective: at, Recorded: at, Formality: Formality{DecidedBy: uid("owner-budget")},
+		Postings: []Posting{{Account: uid("budget"), Amount: big.Neg()}, {Account: uid("cash"), Amount: big},
+			{Account: uid("other"), Amount: big}, {Account: uid("cash"), Amount: big.Neg()}}})
+	require.ErrorIs(t, err, ErrInvalidTransaction)
+	require.ErrorIs(t, err, coprod.ErrOverflow)
+}
