@@ -514,38 +514,12 @@ func TestAttackEntriesReplayRefusedLineMidway(t *testing.T) {
 	bad := strings.Replace(lines[n-1], `"value":"-`, `"value":"-1`, 1)
 	require.NotEqual(t, lines[n-1], bad)
 	lines[n-1] = bad
-	forged := rechain(t, lines)
+	forged := rechain(t, strings.Join(lines, ""))
 	_, err := ledger.Replay(strings.NewReader(forged), ledger.Options{})
 	require.ErrorIs(t, err, ledger.ErrUnbalanced)
 	rl, _, err := ledger.Recover(strings.NewReader(forged), ledger.Options{})
 	require.ErrorIs(t, err, ledger.ErrUnbalanced)
 	require.Nil(t, rl)
-}
-
-// rechain rewrites each unkeyed version 2 line's prev and hash so that the
-// chain verifies, as anyone holding an unkeyed journal can.
-func rechain(t *testing.T, lines []string) string {
-	t.Helper()
-	var out bytes.Buffer
-	prev := [32]byte{}
-	for i, line := range lines {
-		if line == "" {
-			continue
-		}
-		var env map[string]json.RawMessage
-		require.NoError(t, json.Unmarshal([]byte(line), &env))
-		var typ string
-		require.NoError(t, json.Unmarshal(env["type"], &typ))
-		var text []byte
-		if tx, ok := env["text"]; ok {
-			text = tx
-		}
-		rec := env["record"]
-		b, sum := appendLineForTest(i+1, prev, typ, rec, text)
-		out.Write(b)
-		prev = sum
-	}
-	return out.String()
 }
 
 // TestAttackEntriesTornRecoverContinue makes the journal fail partway
@@ -999,17 +973,11 @@ func TestAttackEntriesKeyedJournalTampering(t *testing.T) {
 	if tx, ok := env["text"]; ok {
 		text = tx
 	}
-	unkeyed, _ := appendLineForTest(last+1, prev, typ, env["record"], text)
+	unkeyed, _ := journal.AppendLine(nil, last+1, prev, nil, typ, env["record"], text)
 	ls[last] = string(unkeyed)
 	_, err = ledger.Verify(strings.NewReader(strings.Join(ls, "")), keys)
 	require.ErrorAs(t, err, &je)
 	require.Equal(t, last+1, je.Line)
-}
-
-// appendLineForTest is an unkeyed version 2 journal line, as anyone can
-// write one.
-func appendLineForTest(seq int, prev [32]byte, typ string, record, text []byte) ([]byte, [32]byte) {
-	return journal.AppendLine(nil, seq, prev, nil, typ, record, text)
 }
 
 // TestAttackEntriesConcurrentRetriesOfPostReverseHold is the contrast to

@@ -881,7 +881,7 @@ func lzRewriteUUIDs(t *testing.T, journal []byte, f func(typ string, n, of int, 
 		})
 	}
 	require.NotZero(t, rewritten)
-	return rechain(t, lines)
+	return rechain(t, strings.Join(lines, ""))
 }
 
 // TestAttackLazyReplayUUIDForms writes a journal with UUIDs in every

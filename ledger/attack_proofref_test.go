@@ -11,7 +11,6 @@ import (
 
 	"github.com/coprod/coprod"
 	"github.com/coprod/coprod/governance"
-	"github.com/coprod/coprod/internal/journal"
 	"github.com/coprod/coprod/ledger"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -268,42 +267,6 @@ func (f authFunc) Permit(p coprod.Permission) (coprod.Proof, error) { return f(p
 // always answers every record with proof p.
 func always(p coprod.Proof) authFunc {
 	return func(coprod.Permission) (coprod.Proof, error) { return p, nil }
-}
-
-// jline is a journal line taken apart.
-type jline struct {
-	typ          string
-	record, text []byte
-}
-
-// splitJournal takes a journal's lines apart (any version).
-func splitJournal(t *testing.T, j []byte) []jline {
-	t.Helper()
-	var out []jline
-	for _, raw := range bytes.SplitAfter(j, []byte("\n")) {
-		if len(raw) == 0 {
-			continue
-		}
-		var l struct {
-			Type   string
-			Record json.RawMessage
-			Text   json.RawMessage
-		}
-		require.NoError(t, json.Unmarshal(raw, &l))
-		out = append(out, jline{l.Type, l.Record, l.Text})
-	}
-	return out
-}
-
-// chain writes lines as a sound, unkeyed version 2 journal: what anyone
-// holding an unkeyed journal can forge.
-func chain(lines []jline) []byte {
-	var b []byte
-	var prev journal.Hash
-	for i, l := range lines {
-		b, prev = journal.AppendLine(b, i+1, prev, nil, l.typ, l.record, l.text)
-	}
-	return b
 }
 
 // editRecord re-encodes a JSON object with edit applied to its fields.

@@ -759,12 +759,7 @@ func TestAttackForgedProofRefInAKeyedJournal(t *testing.T) {
 	third := seqOf(t, lines, "transaction", "id", id("sc-k2").String())
 	require.True(t, bytes.HasSuffix(lines[third-1].record, []byte(`,"proof_ref":`+strconv.Itoa(first)+`}`)))
 	lines[third-1].record = bytes.Replace(lines[third-1].record, []byte(`"proof_ref":`+strconv.Itoa(first)), []byte(`"proof_ref":`+strconv.Itoa(second)), 1)
-	var forged []byte
-	var prev journal.Hash
-	guess := &journal.Key{ID: "k1", Secret: []byte("guess")}
-	for i, ln := range lines {
-		forged, prev = journal.AppendLine(forged, i+1, prev, guess, ln.typ, ln.record, ln.text)
-	}
+	forged := chainKeyed(lines, &journal.Key{ID: "k1", Secret: []byte("guess")})
 	_, err = ledger.Replay(bytes.NewReader(forged), ledger.Options{Keys: keys})
 	require.ErrorIs(t, err, ledger.ErrCorruptJournal)
 }

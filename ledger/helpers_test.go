@@ -2,11 +2,13 @@ package ledger_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/coprod/coprod"
+	"github.com/coprod/coprod/internal/journal"
 	"github.com/coprod/coprod/ledger"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -94,4 +96,50 @@ func state(t testing.TB, l *ledger.Ledger) string {
 	}
 	fmt.Fprintf(&b, "head %+v\n", l.Head())
 	return b.String()
+}
+
+// jline is a journal line taken apart.
+type jline struct {
+	typ          string
+	record, text []byte
+}
+
+// splitJournal takes a journal's lines apart (any version).
+func splitJournal(t *testing.T, j []byte) []jline {
+	t.Helper()
+	var out []jline
+	for _, raw := range bytes.SplitAfter(j, []byte("\n")) {
+		if len(raw) == 0 {
+			continue
+		}
+		var l struct {
+			Type   string
+			Record json.RawMessage
+			Text   json.RawMessage
+		}
+		require.NoError(t, json.Unmarshal(raw, &l))
+		out = append(out, jline{l.Type, l.Record, l.Text})
+	}
+	return out
+}
+
+// chain writes lines as a sound, unkeyed version 2 journal: what anyone
+// holding an unkeyed journal can forge.
+func chain(lines []jline) []byte { return chainKeyed(lines, nil) }
+
+// chainKeyed is chain with every line signed with key (nil: unkeyed).
+func chainKeyed(lines []jline, key *journal.Key) []byte {
+	var b []byte
+	var prev journal.Hash
+	for i, l := range lines {
+		b, prev = journal.AppendLine(b, i+1, prev, key, l.typ, l.record, l.text)
+	}
+	return b
+}
+
+// rechain rebuilds every line's prev and hash so that an unkeyed journal
+// verifies again after its lines were changed, as anyone holding it can.
+func rechain(t *testing.T, journal string) string {
+	t.Helper()
+	return string(chain(splitJournal(t, []byte(journal))))
 }
