@@ -54,7 +54,7 @@ func (l *Ledger) authorize(kind string, tx *Transaction, prior *coprod.Prior) (*
 		return nil, e
 	}
 	if proof.Empty() {
-		if f.Formal() && ok && tx.Kind != Reversal {
+		if ok && tx.needsProof() {
 			// Replay keeps only what was proved (replayedAuthority): a
 			// formal record kept with no proof could not be rebuilt
 			// from the journal, nor told from one the authority never
@@ -76,6 +76,15 @@ func (l *Ledger) authorize(kind string, tx *Transaction, prior *coprod.Prior) (*
 	kept := cloneProof(&proof)
 	zeroUnsetTimes(kept)
 	return kept, nil
+}
+
+// needsProof reports whether a financial record that moves money must be
+// kept with a proof on a ledger with an Authorizer: a formal record other
+// than a reversal (which is authorised on the record it reverses, and may
+// carry no proof of its own). authorize refuses one answered with an
+// empty proof, and replay one whose line holds none: one rule for both.
+func (tx *Transaction) needsProof() bool {
+	return tx.Formality.Formal() && tx.Kind != Reversal
 }
 
 // zeroUnsetTimes makes each period time of p that is the zero instant the

@@ -359,7 +359,7 @@ func (l *Ledger) replayedAuthority(kind string, tx *Transaction) error {
 	if l.opts.Authorizer == nil || bookFor(tx.Kind) != financialBook {
 		return nil
 	}
-	unproved := tx.Formality.Formal() && tx.Kind != Reversal && tx.Proof == nil
+	unproved := tx.needsProof() && tx.Proof == nil
 	if !unproved && len(tx.Postings) <= 2 {
 		return nil
 	}
