@@ -354,7 +354,8 @@ func (l *Ledger) replayRecord(env journal.Line) error {
 //
 // It refuses, as authorize does live, a financial line whose money moved
 // is out of range. Two postings that balance move one amount, which is in
-// range, so only a line of more is summed for that alone.
+// range (two that do not are refused by record), so only a line of more
+// is summed for that alone.
 func (l *Ledger) replayedAuthority(kind string, tx *Transaction) error {
 	if l.opts.Authorizer == nil || bookFor(tx.Kind) != financialBook {
 		return nil
