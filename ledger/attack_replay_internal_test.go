@@ -2,7 +2,7 @@ package ledger
 
 // Internal attacks on the replay decoder's reuse (see attack_replay_test.go
 // for the journal-level ones): a second line decoded with what the first
-// left behind (its postings buffer, its scopes, its proof by its bytes)
+// left behind (its postings buffer, the line it named for its proof)
 // reads as it would alone, and utcTime against time.Time.UnmarshalJSON on
 // every edge date.
 
@@ -15,16 +15,14 @@ import (
 	"time"
 )
 
-// decodePair decodes a and then b with one decodeReuse, as a replay does,
-// keeping a's scope and proof as the replay would, and checks that b
-// reads as it does alone and that decoding b changes nothing of a's copy.
+// decodePair decodes a and then b with one decodeReuse, as a replay's
+// Prepare does, and checks that b reads as it does alone and that
+// decoding b changes nothing of a's copy.
 func decodePair(t *testing.T, a, b []byte) {
-	r := &decodeReuse{l: New(Options{})}
+	r := &decodeReuse{}
 	ta, oka := decodeTransactionFastWith(a, r)
 	if oka {
-		ta.Postings = slices.Clone(ta.Postings) // newEntry's copy
-		r.l.internScope(ta.Formality.Scope)     // as applying a numbers it
-		r.l.internProof(ta.Proof)
+		ta.Postings = slices.Clone(ta.Postings) // the entry's own
 	}
 	aCopy, refA := ta, r.proofRef
 	r.proofRef = 0

@@ -1,8 +1,7 @@
 package ledger_test
 
 // Attacks on three changes: scopes numbered through a flat hash table
-// with their paths kept end to end (internScope, knownScope,
-// knownScopeBytes, findScope); cumulative totals found once per record
+// with their paths kept end to end (internScope, knownScope, findScope); cumulative totals found once per record
 // and written through the pointer found (capChange.total, applyCaps); and
 // proofs kept by proofKey (the last link, else the first acting-for
 // record) and named in the journal by line ("proof_ref").

@@ -69,8 +69,6 @@ type fastDecoder struct {
 // decodeReuse is what a replay's decoder reuses from one line to the
 // next.
 type decodeReuse struct {
-	// l is the ledger being replayed: a scope it knows is shared.
-	l *Ledger
 	// posts is where the next record's postings go: the replay sets it
 	// to the two places of the entry the record will be kept in, so that
 	// a two-posting transaction is decoded where it is kept. More grow
@@ -238,13 +236,6 @@ func (d *fastDecoder) scope(dst *coprod.Scope) bool {
 	s, ok := d.raw()
 	if !ok {
 		return false
-	}
-	if r := d.reuse; r != nil {
-		// A known scope was valid when it was numbered.
-		if known, ok := r.l.knownScopeBytes(s); ok {
-			*dst = known
-			return true
-		}
 	}
 	if !coprod.Scope(s).Valid() {
 		return false

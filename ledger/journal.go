@@ -213,14 +213,21 @@ func Recover(r io.Reader, opts Options) (*Ledger, int64, error) {
 }
 
 func replay(r io.Reader, opts Options, acceptTorn bool) (*Ledger, int64, error) {
-	l := New(opts)
-	end, err := journal.Replay(r, types, journal.Keyring(opts.Keys), acceptTorn, l.replayRecord)
-	l.replayBuf = decodeReuse{} // it serves a replay only
-	if err != nil {
-		return nil, 0, journalErr(err)
+	rp := NewReplayer(r, opts)
+	for {
+		run, err := rp.Read()
+		if err != nil { // io.EOF: the last run is applied
+			break
+		}
+		if err := rp.Apply(run); err != nil {
+			return nil, 0, err
+		}
 	}
-	l.head = end.Head
-	return l, end.Offset, nil
+	if acceptTorn {
+		return rp.Recovered()
+	}
+	l, err := rp.Ledger()
+	return l, 0, err
 }
 
 // EraseText copies a ledger journal from r to w with the free text of
@@ -232,6 +239,43 @@ func replay(r io.Reader, opts Options, acceptTorn bool) (*Ledger, int64, error) 
 func EraseText(r io.Reader, w io.Writer, seq int) error {
 	if err := journal.Erase(r, w, seq, types); err != nil {
 		return fmt.Errorf("%sdecode journal: %w", prefix, err)
+	}
+	return nil
+}
+
+// replayTransaction applies a transaction line, which Prepare decoded
+// into the entry in p (or failed to decode).
+func (l *Ledger) replayTransaction(env journal.Line, p *preparedLine) error {
+	if p.err != nil {
+		return p.err
+	}
+	box := &p.slot[:1][0]
+	e, tx := &box.entry, &box.tx
+	if ref := p.ref; ref != 0 {
+		kp, ok := l.proofOnLine(ref)
+		if !ok {
+			return refuse("transaction", tx.ID, ErrInvalidTransaction, "proof_ref %d names no earlier line with a proof in full", ref)
+		}
+		tx.Proof, l.proofLast = kp.p, kp
+	}
+	if err := l.replayedAuthority("transaction", tx); err != nil {
+		return err
+	}
+	// The entry is kept where Prepare decoded it, in the run's boxes,
+	// not in the ledger's chunk, which stays as it was for the next.
+	boxes := l.boxes
+	l.boxes = p.slot
+	rc, err := l.record(e, false)
+	l.boxes = boxes
+	if err != nil || rc.Duplicate {
+		if err == nil {
+			// A live retry is a duplicate; a journal holds each record once.
+			err = refuse("transaction", tx.ID, ErrIdempotencyConflict, "recorded twice")
+		}
+		return err
+	}
+	if p.ref == 0 {
+		l.provedInFull(l.findProof(e.tx.Proof))
 	}
 	return nil
 }
@@ -255,46 +299,6 @@ func (l *Ledger) replayRecord(env journal.Line) error {
 			return refuse("account", a.ID, ErrDuplicateAccount, "opened twice")
 		}
 		return l.open(a, false)
-	case recTransaction:
-		r := &l.replayBuf
-		r.l = l
-		// The record is decoded into the entry it will be kept in, its
-		// postings too when they fit; a record refused leaves the entry
-		// unclaimed, for the next.
-		box := l.nextBox()
-		e, tx := &box.entry, &box.tx
-		r.posts = box.posts[:0]
-		err := decodeTransactionInto(tx, env.Record, r)
-		r.posts = nil
-		if err != nil {
-			return err
-		}
-		if err := mergeTransactionText(tx, env.Text); err != nil {
-			return err
-		}
-		ref := r.proofRef
-		if ref != 0 {
-			kp, ok := l.proofOnLine(ref)
-			if !ok {
-				return refuse("transaction", tx.ID, ErrInvalidTransaction, "proof_ref %d names no earlier line with a proof in full", ref)
-			}
-			tx.Proof, l.proofLast = kp.p, kp
-		}
-		if err := l.replayedAuthority("transaction", tx); err != nil {
-			return err
-		}
-		rc, err := l.record(e, false)
-		if err != nil || rc.Duplicate {
-			if err == nil {
-				// A live retry is a duplicate; a journal holds each record once.
-				err = refuse("transaction", tx.ID, ErrIdempotencyConflict, "recorded twice")
-			}
-			return err
-		}
-		if ref == 0 {
-			l.provedInFull(l.findProof(e.tx.Proof))
-		}
-		return nil
 	case recHold:
 		var h Hold
 		if err := dec(&h); err != nil {

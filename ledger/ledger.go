@@ -173,8 +173,6 @@ type Ledger struct {
 	capBuf    [2 * MaxProofLinks]capChange
 	postedBuf [8]posted
 
-	replayBuf decodeReuse // what a replay's decoder reuses from line to line, guarded by mu
-
 	failed *journalFailure // the write failure that stopped the ledger, guarded by mu
 }
 
@@ -904,21 +902,9 @@ func (l *Ledger) knownScope(s coprod.Scope) (coprod.Scope, bool) {
 	return findScope(l, l.scopeIdx.HashString(string(s)), s)
 }
 
-// knownScopeBytes is knownScope for the bytes of a path, looked up
-// without a copy.
-func (l *Ledger) knownScopeBytes(b []byte) (coprod.Scope, bool) {
-	if len(b) == 0 {
-		return "", false
-	}
-	if string(l.scopeLast.scope) == string(b) {
-		return l.scopeLast.scope, true
-	}
-	return findScope(l, l.scopeIdx.HashBytes(b), b)
-}
-
 // findScope looks up the scope s, hashed to h by scopeIdx, and leaves it
 // as scopeLast.
-func findScope[S ~string | ~[]byte](l *Ledger, h uint32, s S) (coprod.Scope, bool) {
+func findScope(l *Ledger, h uint32, s coprod.Scope) (coprod.Scope, bool) {
 	i, ok := l.scopeIdx.FindHashed(h, func(i int) bool {
 		n := &l.scopes[i]
 		return len(n.scope) == len(s) && string(l.scopeKeys[n.key:n.key+len(s)]) == string(s)

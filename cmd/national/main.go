@@ -292,7 +292,7 @@ func run(cfg config) (rep *report, err error) {
 			return 0, err
 		}
 		var err error
-		replayed, err = ledger.Replay(f, ledger.Options{Authorizer: p.authorizer(cfg)})
+		replayed, err = replay(f, ledger.Options{Authorizer: p.authorizer(cfg)})
 		if err != nil {
 			return 0, err
 		}
@@ -357,6 +357,54 @@ func run(cfg config) (rep *report, err error) {
 	rep.print(cfg.Out, cfg.Transactions)
 	runtime.KeepAlive(replayed) // so that the heap after step 6 counts the ledger assessed
 	return rep, nil
+}
+
+// replay rebuilds the ledger from its journal with a ledger.Replayer,
+// spreading the work over the machine's cores: one goroutine reads the
+// journal's runs of lines, one per core checks and decodes them
+// (Prepare), several runs at once, and this one applies them in the
+// order they were read. ledger.Replay does the same on one goroutine.
+func replay(r io.Reader, opts ledger.Options) (*ledger.Ledger, error) {
+	rp := ledger.NewReplayer(r, opts)
+	type item struct {
+		run      *ledger.ReplayRun
+		prepared chan struct{} // closed once the run is prepared
+	}
+	preparers := runtime.GOMAXPROCS(0)
+	work := make(chan item, 2*preparers)
+	ordered := make(chan item, 2*preparers)
+	for range preparers {
+		go func() {
+			for it := range work {
+				it.run.Prepare()
+				close(it.prepared)
+			}
+		}()
+	}
+	go func() {
+		defer close(work)
+		defer close(ordered)
+		for {
+			run, err := rp.Read()
+			if err != nil { // io.EOF: the journal's last run was read
+				return
+			}
+			it := item{run, make(chan struct{})}
+			ordered <- it
+			work <- it
+		}
+	}()
+	var err error
+	for it := range ordered {
+		<-it.prepared
+		if err == nil {
+			err = rp.Apply(it.run)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rp.Ledger()
 }
 
 func (s ledgerState) equal(o ledgerState) bool {

@@ -69,12 +69,6 @@ func (x *Index) HashString(s string) uint32 {
 	return uint32(maphash.String(x.seed, s) >> 32)
 }
 
-// HashBytes is HashString for the bytes of a string.
-func (x *Index) HashBytes(b []byte) uint32 {
-	x.init()
-	return uint32(maphash.Bytes(x.seed, b) >> 32)
-}
-
 // FindHashed returns the first position held under hash h for which
 // match reports true; ok is false if there is none. match is called only
 // for positions held under h.

@@ -33,20 +33,14 @@ func build(t *testing.T, n int, key *Key) []byte {
 }
 
 func readAll(j []byte, keys Keyring) ([]Line, error) {
-	r := NewReader(bytes.NewReader(j), types, keys)
 	var lines []Line
-	for {
-		l, err := r.Next()
-		if err == io.EOF {
-			return lines, nil
-		}
-		if err != nil {
-			return lines, err
-		}
-		// A line's bytes are valid until the next read: keep copies.
+	_, err := Replay(bytes.NewReader(j), types, keys, false, func(l Line) error {
+		// A line's bytes are valid until apply returns: keep copies.
 		l.Record, l.Text = bytes.Clone(l.Record), bytes.Clone(l.Text)
 		lines = append(lines, l)
-	}
+		return nil
+	})
+	return lines, err
 }
 
 func ring(keys ...Key) Keyring {

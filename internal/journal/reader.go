@@ -5,142 +5,270 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
+	"sync"
 
 	"github.com/coprod/coprod/internal/hexword"
 )
 
-// Reader reads and verifies journal lines one by one.
-type Reader struct {
-	r     *bufio.Reader
+// A journal is read in runs of whole lines, in three steps, so that a
+// replay can spread its work over its caller's goroutines:
+//
+//   - Runs.Read reads the next run, in order, on one goroutine at a time;
+//   - Run.Check checks each of the run's lines as far as a line can be
+//     checked alone (its form, its hash, its text's hash), touching
+//     nothing but the run, so that runs can be checked at once on
+//     several goroutines;
+//   - Chain.Link then checks, in order, that each line follows the last
+//     one linked (its number, and its link to that line's hash). Only
+//     then is a line verified, and the first fault found in this order
+//     is the journal's, whatever later runs hold.
+//
+// Replay does the three in turn on its caller's goroutine.
+
+// maxEmptyReads is how many reads in a row may give no bytes and no
+// error before Read gives up, as bufio does.
+const maxEmptyReads = 100
+
+// RunSize is how many bytes Runs.Read reads into a run at a time, once
+// the first runs, which read less, have shown the journal to be long.
+const RunSize = 1 << 20
+
+// Runs reads a journal in runs of whole lines.
+type Runs struct {
+	r     io.Reader
 	types []string
 	keys  Keyring
+	size  int    // at most how many bytes a run reads
+	next  int    // how many the next run reads: it starts small and grows
+	carry []byte // the start of the line the last run ended in
+	done  bool
 
-	scratch []byte // reused hash input
-
-	prevHex    [hexLen]byte // prev in hex, once a line is verified
-	checkedHex [hexLen]byte // the hash check last computed, in hex
-
-	seq   int   // lines verified
-	off   int64 // bytes verified: where the next line starts
-	start int64 // where the last verified line starts
-	prev  Hash
+	mu   sync.Mutex
+	free []*Run // runs given back by Release, for Read to fill again
 }
 
-// NewReader reads a journal whose lines have one of types. With keys
+// NewRuns reads a journal from r whose lines have one of types. With keys
 // non-nil every line must be signed with a key it knows: an unkeyed line,
 // or one signed with an unknown key, is corrupt. With keys nil a keyed
 // line cannot be checked and is refused likewise.
-func NewReader(r io.Reader, types []string, keys Keyring) *Reader {
-	return &Reader{r: bufio.NewReaderSize(r, 64<<10), types: types, keys: keys}
+func NewRuns(r io.Reader, types []string, keys Keyring) *Runs {
+	return NewRunsSize(r, types, keys, RunSize)
 }
 
-// Seq returns the number of lines verified so far.
-func (lr *Reader) Seq() int { return lr.seq }
+// NewRunsSize is NewRuns reading runs of up to size bytes (at least 1);
+// a longer line makes its run longer, up to MaxLine. Tests make it small.
+func NewRunsSize(r io.Reader, types []string, keys Keyring, size int) *Runs {
+	size = max(size, 1)
+	return &Runs{r: r, types: types, keys: keys, size: size, next: min(size, firstRun)}
+}
 
-// Prev returns the hash of the last verified line (zero before the first).
-func (lr *Reader) Prev() Hash { return lr.prev }
+// firstRun is how many bytes the first run reads: a short journal is read
+// without allocating RunSize, and runs double up to it.
+const firstRun = 32 << 10
 
-// Offset returns the length of the verified lines: where the next starts.
-func (lr *Reader) Offset() int64 { return lr.off }
+// Run is a run of whole journal lines, and how the journal goes on after
+// them if the run is its last.
+type Run struct {
+	runs    *Runs
+	buf     []byte    // the run's whole lines
+	lines   []Checked // set by Check
+	scratch []byte    // Check's hash input
 
-// Next returns the next verified line; io.EOF at a clean end; an *Error
-// for the first line that is not what was written, marked Torn if the
-// journal ends partway through a line that could have come next; or an
-// error wrapping ErrRead if the reader fails.
-func (lr *Reader) Next() (Line, error) {
-	line, err := lr.readLine()
-	if err == io.EOF {
-		if len(line) == 0 {
-			return Line{}, io.EOF
+	// What follows the run's lines in a journal's last run: its end, a
+	// line too long to read, or a failure of its reader.
+	end     runEnd
+	partial []byte // the bytes after the last newline
+	err     error  // the reader's error, for endRead
+}
+
+type runEnd uint8
+
+const (
+	endNone    runEnd = iota
+	endEOF            // the journal ends; partial is what follows its last newline
+	endTooLong        // the next line is longer than MaxLine
+	endRead           // the reader failed, partial bytes into the next line
+)
+
+// Checked is a journal line as far as Run.Check could check it alone.
+// Once Chain.Link accepts it, its Line is verified.
+type Checked struct {
+	Line
+	size       int    // the line's length, newline included
+	prev, hash []byte // the line's prev and hash fields, in hex
+	// fault is why the line is not what was written, found alone. It
+	// is reported after the line's place in the chain is checked, or
+	// before if first is set (a line too long or not a line at all).
+	fault string
+	first bool
+}
+
+// Last reports whether the run is the journal's last: after its lines
+// comes the journal's end, or what stopped it being read (see Chain.End).
+func (r *Run) Last() bool { return r.end != endNone }
+
+// Lines returns the run's lines, as far as Check has checked them: none
+// before Check.
+func (r *Run) Lines() []Checked { return r.lines }
+
+// Read returns the next run of lines, or io.EOF after the journal's last
+// run, which holds its end (or what stopped its reading: Chain.End
+// reports that, after its lines). Read may not be called on two
+// goroutines at once; it may be called beside Check, Link and Release.
+func (rs *Runs) Read() (*Run, error) {
+	if rs.done {
+		return nil, io.EOF
+	}
+	run := rs.take()
+	buf := append(run.buf[:0], rs.carry...)
+	rs.carry = rs.carry[:0]
+	size := max(rs.next, len(buf))
+	rs.next = min(2*rs.next, rs.size)
+	empty := 0 // reads in a row that gave no bytes
+	for {
+		if len(buf) == size {
+			if cut := bytes.LastIndexByte(buf, '\n') + 1; cut > 0 {
+				rs.carry = append(rs.carry, buf[cut:]...)
+				run.buf = buf[:cut]
+				return run, nil
+			}
+			if size > MaxLine {
+				// No newline in more than MaxLine bytes.
+				rs.done = true
+				run.buf, run.end = buf[:0], endTooLong
+				return run, nil
+			}
+			size = min(2*size, MaxLine+1)
 		}
-		if lr.torn(line) {
-			return Line{}, &Error{Line: lr.seq + 1, Offset: lr.off, Torn: true,
-				Reason: fmt.Sprintf("the journal ends %d bytes into the line", len(line))}
+		if cap(buf) < size {
+			buf = append(make([]byte, 0, size), buf...)
 		}
-		return Line{}, lr.corrupt("the last line has no newline and is not the start of a journal line")
+		n, err := rs.r.Read(buf[len(buf):size])
+		buf = buf[:len(buf)+n]
+		if empty = empty + 1; n > 0 {
+			empty = 0
+		} else if empty == maxEmptyReads && err == nil {
+			err = io.ErrNoProgress // as bufio says of a reader that gives nothing
+		}
+		if err != nil {
+			rs.done = true
+			cut := bytes.LastIndexByte(buf, '\n') + 1
+			run.buf, run.partial = buf[:cut], buf[cut:]
+			switch {
+			case len(run.partial) > MaxLine:
+				run.end = endTooLong
+			case err == io.EOF:
+				run.end = endEOF
+			default:
+				run.end, run.err = endRead, err
+			}
+			return run, nil
+		}
 	}
-	if err != nil {
-		return Line{}, err
-	}
-	l, reason := lr.check(line)
-	if reason != "" {
-		return Line{}, lr.corrupt(reason)
-	}
-	lr.seq++
-	lr.prev = l.Hash
-	lr.prevHex = lr.checkedHex
-	lr.start = lr.off
-	l.Start = lr.off
-	lr.off += int64(len(line))
-	return l, nil
 }
 
-func (lr *Reader) corrupt(reason string) *Error {
-	return &Error{Line: lr.seq + 1, Offset: lr.off, Reason: reason}
+// take returns a run to fill: one given back, or a new one.
+func (rs *Runs) take() *Run {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if n := len(rs.free); n > 0 {
+		run := rs.free[n-1]
+		rs.free = rs.free[:n-1]
+		return run
+	}
+	return &Run{runs: rs}
 }
 
-// check verifies a whole line, newline included, as the next one.
-func (lr *Reader) check(line []byte) (Line, string) {
-	p, ok := parse(line, lr.types)
+// Release gives a run back to be filled again by Read. Its lines' bytes
+// are then no longer valid: call it once the run is applied and nothing
+// holds them.
+func (rs *Runs) Release(run *Run) {
+	run.lines = run.lines[:0]
+	run.end, run.partial, run.err = endNone, nil, nil
+	rs.mu.Lock()
+	rs.free = append(rs.free, run)
+	rs.mu.Unlock()
+}
+
+// Check checks each of the run's lines as far as a line can be checked
+// alone: its form, its key, its hash and its text's hash. It touches
+// nothing but the run, so runs can be checked on several goroutines at
+// once, and beside Read.
+func (r *Run) Check() {
+	b := r.buf
+	for len(b) > 0 {
+		n := bytes.IndexByte(b, '\n') + 1
+		r.lines = append(r.lines, inspect(b[:n], r.runs.types, r.runs.keys, &r.scratch))
+		b = b[n:]
+	}
+}
+
+// inspect checks what of a whole line, newline included, can be checked
+// apart from its place in the journal.
+func inspect(line []byte, types []string, keys Keyring, scratch *[]byte) Checked {
+	if len(line) > MaxLine {
+		return Checked{size: len(line), first: true, fault: fmt.Sprintf("line longer than %d bytes", MaxLine)}
+	}
+	p, ok := parse(line, types)
 	if !ok {
-		return Line{}, "not a journal line"
+		return Checked{size: len(line), first: true, fault: "not a journal line"}
 	}
-	if want := lr.seq + 1; p.seq != want {
-		return Line{}, fmt.Sprintf("sequence %d, expected %d: a line is missing or out of order", p.seq, want)
-	}
-	var sumHex [hexLen]byte
-	prevHex := &lr.prevHex
-	if lr.seq == 0 {
-		hexword.EncodeTo(prevHex[:], lr.prev[:])
-	}
-	if !bytes.Equal(p.prev, prevHex[:]) {
-		return Line{}, fmt.Sprintf("previous hash does not match line %d: a line is missing, out of order or changed", lr.seq)
+	ck := Checked{
+		Line: Line{Version: p.version, Seq: p.seq, Type: p.typ, KeyID: p.keyID, Record: p.record},
+		size: len(line), prev: p.prev, hash: p.hash,
 	}
 	var secret []byte
 	switch {
-	case lr.keys != nil && p.keyID == "":
-		return Line{}, "the line is not signed, and the journal is read with keys"
-	case lr.keys != nil:
-		s, known := lr.keys.secret(p.keyID)
+	case keys != nil && p.keyID == "":
+		ck.fault = "the line is not signed, and the journal is read with keys"
+		return ck
+	case keys != nil:
+		s, known := keys.secret(p.keyID)
 		if !known {
-			return Line{}, fmt.Sprintf("signed with key %q, which the keyring does not hold", p.keyID)
+			ck.fault = fmt.Sprintf("signed with key %q, which the keyring does not hold", p.keyID)
+			return ck
 		}
 		secret = s
 	case p.keyID != "":
-		return Line{}, fmt.Sprintf("signed with key %q: read the journal with its keyring", p.keyID)
+		ck.fault = fmt.Sprintf("signed with key %q: read the journal with its keyring", p.keyID)
+		return ck
 	}
+	// The hash covers the line's own prev field, which Link holds to the
+	// hash of the line before: one that differs is refused there first.
+	prevHex := (*[hexLen]byte)(p.prev)
 	var s Hash
 	if p.version == 1 {
-		s = sumV1(&lr.scratch, p.seq, prevHex, p.typ, p.record)
+		s = sumV1(scratch, p.seq, prevHex, p.typ, p.record)
 	} else {
-		s = sum(&lr.scratch, secret, p.seq, prevHex, p.keyID, p.typ, p.record, p.textHash)
+		s = sum(scratch, secret, p.seq, prevHex, p.keyID, p.typ, p.record, p.textHash)
 	}
+	var sumHex [hexLen]byte
 	hexword.EncodeTo(sumHex[:], s[:])
 	// A signature is compared in constant time, so that the time taken
 	// tells a forger nothing; an unkeyed hash is no secret.
 	if secret != nil && !hmacEqual(p.hash, sumHex[:]) || secret == nil && !bytes.Equal(p.hash, sumHex[:]) {
-		return Line{}, "hash does not match the line's content"
+		ck.fault = "hash does not match the line's content"
+		return ck
 	}
-	lr.checkedHex = sumHex
-	l := Line{Version: p.version, Seq: p.seq, Type: p.typ, KeyID: p.keyID, Record: p.record, Hash: s}
+	ck.Hash = s
 	if p.textHash != nil {
 		if p.text == nil {
-			l.Erased = true
+			ck.Erased = true
 		} else {
 			th := sha256.Sum256(p.text)
 			var thHex [hexLen]byte
 			hexword.EncodeTo(thHex[:], th[:])
 			if !bytes.Equal(thHex[:], p.textHash) {
-				return Line{}, "the free text does not match its hash"
+				ck.fault = "the free text does not match its hash"
+				return ck
 			}
-			l.Text = p.text
+			ck.Text = p.text
 		}
 	}
-	return l, ""
+	return ck
 }
 
 // hmacEqual compares two hex hashes in constant time.
@@ -155,41 +283,99 @@ func hmacEqual(a, b []byte) bool {
 	return d == 0
 }
 
-// readLine returns one line including its newline; the bytes after the
-// last newline with io.EOF; an *Error for a line over MaxLine; or the
-// reader's error, wrapping ErrRead.
-func (lr *Reader) readLine() ([]byte, error) {
-	var line []byte
-	for {
-		chunk, err := lr.r.ReadSlice('\n')
-		if line == nil && (err == nil || err == io.EOF) {
-			// The whole line is in the reader's buffer: use it there.
-			// It stays valid until the next read, and every caller is
-			// done with a line before it asks for the next.
-			if len(chunk) > MaxLine {
-				return nil, lr.corrupt(fmt.Sprintf("line longer than %d bytes", MaxLine))
-			}
-			return chunk, err
-		}
-		line = append(line, chunk...)
-		if len(line) > MaxLine {
-			return nil, lr.corrupt(fmt.Sprintf("line longer than %d bytes", MaxLine))
-		}
-		switch {
-		case err == nil, err == io.EOF:
-			return line, err
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		}
-		return nil, fmt.Errorf("%w at line %d (byte %d): %w", ErrRead, lr.seq+1, lr.off+int64(len(line)), err)
+// Chain links checked lines, in order, into a verified journal.
+type Chain struct {
+	types   []string
+	keys    Keyring
+	seq     int   // lines linked
+	off     int64 // bytes linked: where the next line starts
+	prev    Hash
+	prevHex [hexLen]byte
+}
+
+// NewChain starts a journal whose lines have one of types, read with
+// keys (see NewRuns).
+func NewChain(types []string, keys Keyring) *Chain {
+	c := &Chain{types: types, keys: keys}
+	hexword.EncodeTo(c.prevHex[:], c.prev[:])
+	return c
+}
+
+// Seq returns the number of lines linked; Head the hash of the last (zero
+// before the first); Offset their length in bytes, where the next starts.
+func (c *Chain) Seq() int { return c.seq }
+
+// Head returns the hash of the last line linked, zero before the first.
+func (c *Chain) Head() Hash { return c.prev }
+
+// Offset returns the length in bytes of the lines linked.
+func (c *Chain) Offset() int64 { return c.off }
+
+// Link verifies ck as the journal's next line and, if it is, sets its
+// Start and advances past it. It returns an *Error for the line's first
+// fault: as found by Check, if it is not a line; then a number out of
+// sequence; then a link to a hash that is not the last line's; then the
+// rest of what Check found.
+func (c *Chain) Link(ck *Checked) error {
+	if reason := c.fault(ck); reason != "" {
+		return c.corrupt(reason)
 	}
+	c.seq++
+	c.prev = ck.Hash
+	copy(c.prevHex[:], ck.hash)
+	ck.Start = c.off
+	c.off += int64(ck.size)
+	return nil
+}
+
+// fault returns why ck cannot be the next line, or "".
+func (c *Chain) fault(ck *Checked) string {
+	if ck.first {
+		return ck.fault
+	}
+	if want := c.seq + 1; ck.Seq != want {
+		return fmt.Sprintf("sequence %d, expected %d: a line is missing or out of order", ck.Seq, want)
+	}
+	if !bytes.Equal(ck.prev, c.prevHex[:]) {
+		return fmt.Sprintf("previous hash does not match line %d: a line is missing, out of order or changed", c.seq)
+	}
+	return ck.fault
+}
+
+func (c *Chain) corrupt(reason string) *Error {
+	return &Error{Line: c.seq + 1, Offset: c.off, Reason: reason}
+}
+
+// End reports what follows run's lines, once they are all linked: nil if
+// the journal goes on, or ends cleanly after them; an *Error for a line
+// too long, or for a tail after the last newline, marked Torn if it could
+// be the start of the next line (as a failed write leaves it); an error
+// wrapping ErrRead if the reader failed.
+func (c *Chain) End(run *Run) error {
+	switch run.end {
+	case endTooLong:
+		return c.corrupt(fmt.Sprintf("line longer than %d bytes", MaxLine))
+	case endRead:
+		return fmt.Errorf("%w at line %d (byte %d): %w", ErrRead, c.seq+1, c.off+int64(len(run.partial)), run.err)
+	case endEOF:
+		tail := run.partial
+		if len(tail) == 0 {
+			return nil
+		}
+		if c.torn(tail) {
+			return &Error{Line: c.seq + 1, Offset: c.off, Torn: true,
+				Reason: fmt.Sprintf("the journal ends %d bytes into the line", len(tail))}
+		}
+		return c.corrupt("the last line has no newline and is not the start of a journal line")
+	}
+	return nil
 }
 
 // torn reports whether tail, the bytes after the journal's last newline,
 // is a proper prefix of a version 2 line that could come next: what a
 // write cut short leaves. A tail no such write could leave (a changed
 // byte, a line with something after it) is corruption, not a tear.
-func (lr *Reader) torn(tail []byte) bool {
+func (c *Chain) torn(tail []byte) bool {
 	whole := tail
 	// within reports whether the tail ends within (or at the end of) p,
 	// and whether it agrees with p so far; otherwise it consumes p.
@@ -234,9 +420,8 @@ func (lr *Reader) torn(tail []byte) bool {
 		tail = tail[dec.InputOffset():]
 		return false, true
 	}
-	var prevHex [hexLen]byte
-	hexword.EncodeTo(prevHex[:], lr.prev[:])
-	if end, ok := within(`{"v":2,"seq":` + strconv.Itoa(lr.seq+1) + `,"prev":"` + string(prevHex[:]) + `","hash":"`); end {
+	prevHex := c.prevHex
+	if end, ok := within(`{"v":2,"seq":` + strconv.Itoa(c.seq+1) + `,"prev":"` + string(prevHex[:]) + `","hash":"`); end {
 		return ok
 	}
 	if end, ok := hexRun(hexLen); end {
@@ -265,7 +450,7 @@ func (lr *Reader) torn(tail []byte) bool {
 		return ok
 	}
 	found := false
-	for _, t := range lr.types {
+	for _, t := range c.types {
 		p := t + `","record":`
 		if len(tail) <= len(p) && p[:len(tail)] == string(tail) {
 			return true
@@ -300,10 +485,62 @@ func (lr *Reader) torn(tail []byte) bool {
 		return true
 	case "}":
 		// All but the newline: torn only if the line is otherwise sound.
-		_, reason := lr.check(append(bytes.Clone(whole), '\n'))
-		return reason == ""
+		var scratch []byte
+		ck := inspect(append(bytes.Clone(whole), '\n'), c.types, c.keys, &scratch)
+		return c.fault(&ck) == ""
 	}
 	return false
+}
+
+// Replayed says where a replay ended: the lines read, the hash of the
+// last, and the length in bytes of the complete lines.
+type Replayed struct {
+	Seq    int
+	Head   Hash
+	Offset int64
+}
+
+// Replay reads a journal, verifying each line (see NewRuns), and hands
+// each sound line to apply, if not nil, before it reads the next. It is
+// the one loop behind both packages' Verify, and the governance
+// register's Replay and Recover. It stops at the first fault: an *Error
+// naming a bad line (with acceptTorn, a torn last line ends the replay
+// without error, at its Offset), an *Error with Err set for a line apply
+// refused, or an error wrapping ErrRead. A line's Record and Text are
+// valid only until apply returns.
+func Replay(r io.Reader, types []string, keys Keyring, acceptTorn bool, apply func(Line) error) (Replayed, error) {
+	rs := NewRuns(r, types, keys)
+	c := NewChain(types, keys)
+	for {
+		run, err := rs.Read()
+		if err == io.EOF {
+			return Replayed{Seq: c.seq, Head: c.prev, Offset: c.off}, nil
+		}
+		run.Check()
+		for i := range run.lines {
+			ck := &run.lines[i]
+			if err := c.Link(ck); err != nil {
+				return Replayed{}, err
+			}
+			if apply != nil {
+				if err := apply(ck.Line); err != nil {
+					return Replayed{}, Refused(ck.Line, err)
+				}
+			}
+		}
+		if err := c.End(run); err != nil {
+			if je, ok := err.(*Error); ok && acceptTorn && je.Torn {
+				return Replayed{Seq: c.seq, Head: c.prev, Offset: je.Offset}, nil
+			}
+			return Replayed{}, err
+		}
+		rs.Release(run)
+	}
+}
+
+// Refused is the *Error for a verified line whose record was refused.
+func Refused(line Line, err error) *Error {
+	return &Error{Line: line.Seq, Offset: line.Start, Reason: err.Error(), Err: err}
 }
 
 // Erase copies a journal from r to w with the free text of line seq
@@ -345,42 +582,4 @@ func Erase(r io.Reader, w io.Writer, seq int, types []string) error {
 		return fmt.Errorf("the journal has no line %d", seq)
 	}
 	return nil
-}
-
-// Replayed says where a replay ended: the lines read, the hash of the
-// last, and the length in bytes of the complete lines.
-type Replayed struct {
-	Seq    int
-	Head   Hash
-	Offset int64
-}
-
-// Replay reads a journal line by line, verifying each (see NewReader),
-// and hands each sound line to apply, if not nil. It is the one loop
-// behind both packages' Verify, Replay and Recover. It stops at the
-// first fault: an *Error naming a bad line (with acceptTorn, a torn last
-// line ends the replay without error, at its Offset), an *Error with Err
-// set for a line apply refused, or an error wrapping ErrRead.
-func Replay(r io.Reader, types []string, keys Keyring, acceptTorn bool, apply func(Line) error) (Replayed, error) {
-	lr := NewReader(r, types, keys)
-	for {
-		line, err := lr.Next()
-		if err != nil {
-			// je is declared here, not per line: errors.As takes its
-			// address, which puts it on the heap.
-			var je *Error
-			switch {
-			case err == io.EOF:
-				return Replayed{Seq: lr.seq, Head: lr.prev, Offset: lr.off}, nil
-			case acceptTorn && errors.As(err, &je) && je.Torn:
-				return Replayed{Seq: lr.seq, Head: lr.prev, Offset: je.Offset}, nil
-			}
-			return Replayed{}, err
-		}
-		if apply != nil {
-			if err := apply(line); err != nil {
-				return Replayed{}, &Error{Line: line.Seq, Offset: line.Start, Reason: err.Error(), Err: err}
-			}
-		}
-	}
 }
