@@ -159,6 +159,12 @@
 // written before lines carried a version still replay, and can be
 // continued.
 //
+// A large journal replays faster spread over goroutines: a [Replayer]
+// does what Replay and Recover do in steps its caller may run apart,
+// reading runs of lines, checking and decoding each run (several at once)
+// and applying them in order, and reports the same first fault. The
+// package starts no goroutine of its own; its godoc shows the loop.
+//
 // Free text that may carry personal data (account names, memos, metadata,
 // reasons) is written beside the chained record and chained only through
 // its hash (salted with [Options.Rand]), so that [EraseText] can erase one

@@ -23,8 +23,15 @@
 //
 // The program uses only the library's public API. The library has no
 // clock, no I/O and no goroutines; this program has all three: it reads
-// the clock, writes and reads the journal file, and samples the heap from
-// a goroutine every 50 ms.
+// the clock, writes and reads the journal file, samples the heap from a
+// goroutine every 50 ms, and replays with a ledger.Replayer spread over
+// goroutines of its own (a reader, one preparer per core, the applier).
+//
+// The targets it judges are the issue's: replay at least 500,000
+// transactions a second, and under 60 s of CPU for the run beyond writing
+// the journal file (steps 3 to 6; step 2, which writes it, is printed
+// beside them, and posting has per-transaction targets of its own, in
+// ledger's BenchmarkPostReference).
 package main
 
 import (
@@ -54,7 +61,7 @@ import (
 // The targets.
 const (
 	targetReplayRate = 500_000          // transactions a second, unkeyed
-	targetCPU        = 60 * time.Second // CPU of the 10M run beyond writing the file
+	targetCPU        = 60 * time.Second // CPU of the 10M run beyond writing the file: steps 3 to 6
 	targetTx         = 10_000_000       // the run the CPU target is for
 )
 
@@ -926,11 +933,11 @@ func (r *report) printSummary(w io.Writer, transactions int) {
 	if r.NoAuthorizer {
 		authorising = "(no authority asked) "
 	}
-	fmt.Fprintln(w, "CPU beyond writing the file (user+sys), as counted for the target:")
+	fmt.Fprintln(w, "CPU (user+sys); the target counts steps 3-6, the run beyond writing the file:")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  step 2, post\t%s\tuser %s, sys %s: making the transactions, %srecording them,\n", secs(post.CPU()), secs(post.User), secs(post.Sys), authorising)
 	fmt.Fprintf(tw, "  \t\tencoding and writing the journal (sys: mostly the file's writes and sync, and the heap's growth)\n")
-	fmt.Fprintf(tw, "  steps 3-6\t%s\treplay %s, verify %s, check %s, assess %s\n", secs(after),
+	fmt.Fprintf(tw, "  steps 3-6\t%s\treplay %s, verify %s, check %s, assess %s: counted for the target\n", secs(after),
 		secs(cpu[stepReplay]), secs(cpu[stepVerify]), secs(cpu[stepCheck]), secs(cpu[stepAssess]))
 	fmt.Fprintf(tw, "  total, steps 2-6\t%s\n", secs(total))
 	fmt.Fprintf(tw, "  not counted\t%s\tstep 1, building the register; and the collections the program forces between steps\n", secs(cpu[stepRegister]))
@@ -940,7 +947,10 @@ func (r *report) printSummary(w io.Writer, transactions int) {
 	replay, _ := r.step(stepReplay)
 	wallRate := float64(transactions) / replay.Wall.Seconds()
 	cpuRate := float64(transactions) / replay.CPU().Seconds()
-	judged := verdict(total < targetCPU)
+	// The target is the CPU of the run beyond writing the file, which
+	// step 2 does: posting has targets of its own, per transaction
+	// (BenchmarkPostReference). Steps 2-6 are printed beside it.
+	judged := verdict(after < targetCPU)
 	if transactions != targetTx {
 		judged = fmt.Sprintf("not judged: the target is for %s transactions", thousands(targetTx))
 	}
@@ -949,7 +959,7 @@ func (r *report) printSummary(w io.Writer, transactions int) {
 	fmt.Fprintln(tw, "  \ttarget\tmeasured")
 	fmt.Fprintf(tw, "  replay, unkeyed\t≥ %s tx/s\t%s tx/s (wall), %s tx/s (CPU)\t%s\n", thousands(targetReplayRate),
 		thousands(int64(wallRate)), thousands(int64(cpuRate)), verdict(wallRate >= targetReplayRate))
-	fmt.Fprintf(tw, "  CPU of the 10M run\t< %s\t%s (steps 2-6; steps 3-6 alone %s)\t%s\n", secs(targetCPU), secs(total), secs(after), judged)
+	fmt.Fprintf(tw, "  CPU beyond writing the file\t< %s\t%s (steps 3-6; with step 2, which writes it, %s)\t%s\n", secs(targetCPU), secs(after), secs(total), judged)
 	tw.Flush()
 	if rss := maxRSS(); rss > 0 {
 		fmt.Fprintf(w, "max resident set of the process: %s\n", bytesize(rss))

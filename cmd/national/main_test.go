@@ -57,7 +57,7 @@ func TestRunSmall(t *testing.T) {
 	if rep.Assessment.Level.Position == 0 || len(rep.Assessment.Parties) == 0 {
 		t.Errorf("assessment reached no level or no party levels: %+v", rep.Assessment.Level)
 	}
-	for _, s := range []string{"replay, unkeyed", "CPU of the 10M run", "steps 3-6"} {
+	for _, s := range []string{"replay, unkeyed", "CPU beyond writing the file", "steps 3-6"} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("output lacks %q", s)
 		}
