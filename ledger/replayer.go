@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 
 	"github.com/coprod/coprod/internal/journal"
 )
@@ -58,7 +59,9 @@ type Replayer struct {
 	eof   bool  // Read has returned the journal's last run
 	done  bool  // Apply has applied the journal's last run
 	err   error // the first fault Apply met: every later Apply returns it
-	end   error // what followed the last run's lines, for Ledger and Recovered
+	// failed is err != nil, for Read, which may run on another goroutine.
+	failed atomic.Bool
+	end    error // what followed the last run's lines, for Ledger and Recovered
 }
 
 // ReplayRun is a run of a journal's lines, from Replayer.Read, to be
@@ -101,12 +104,13 @@ func newReplayer(r io.Reader, opts Options, size int) *Replayer {
 }
 
 // Read returns the next run of the journal's lines, or io.EOF once it has
-// returned the last: a failure of r is not returned here but reported in
+// returned the last, or once Apply has met a fault (nothing read after it
+// could be applied). A failure of r is not returned here but reported in
 // its place in the journal, by Ledger or Recovered. Read must not be
 // called on two goroutines at once; it may be called beside Prepare and
 // Apply.
 func (rp *Replayer) Read() (*ReplayRun, error) {
-	if rp.eof {
+	if rp.eof || rp.failed.Load() {
 		return nil, io.EOF
 	}
 	run, err := rp.runs.Read()
@@ -122,11 +126,11 @@ func (rp *Replayer) Read() (*ReplayRun, error) {
 // Prepare checks each of the run's lines as far as a line can be checked
 // alone (its form, its key and hash, its free text's hash) and decodes
 // its transactions. It touches nothing but the run: runs may be prepared
-// on several goroutines at once, beside Read and Apply. Apply prepares a
-// run that was not. Faults are not reported here but when Apply reaches
-// them.
+// on several goroutines at once, beside Read and Apply, as long as each
+// run's Prepare returns before that run is applied. Apply prepares a run
+// that was not. Faults are not reported here but when Apply reaches them.
 func (run *ReplayRun) Prepare() {
-	if run.prepared {
+	if run.prepared || run.run == nil { // prepared, applied, or not from Read
 		return
 	}
 	run.prepared = true
@@ -179,6 +183,7 @@ func (rp *Replayer) Apply(run *ReplayRun) error {
 	run.Prepare()
 	if err := rp.apply(run); err != nil {
 		rp.err = journalErr(err)
+		rp.failed.Store(true)
 		return rp.err
 	}
 	rp.next++
@@ -204,8 +209,12 @@ func (rp *Replayer) apply(run *ReplayRun) error {
 		}
 	}
 	if run.run.Last() {
+		// The ledger's head is set once, here, before Ledger or
+		// Recovered can hand the ledger out: asking again changes
+		// nothing of a ledger that may since have recorded more.
 		rp.done = true
 		rp.end = c.End(run.run)
+		l.head = c.Head()
 	}
 	rp.runs.Release(run.run)
 	run.run, run.boxes, run.lines = nil, nil, nil
@@ -233,8 +242,7 @@ func (rp *Replayer) result(acceptTorn bool) (*Ledger, int64, error) {
 	case !rp.done:
 		return nil, 0, refuseArgument("the replay has runs still to read or apply")
 	}
-	l, c := rp.l, rp.chain
-	off := c.Offset()
+	off := rp.chain.Offset()
 	if rp.end != nil {
 		var je *journal.Error
 		if !acceptTorn || !errors.As(rp.end, &je) || !je.Torn {
@@ -242,8 +250,7 @@ func (rp *Replayer) result(acceptTorn bool) (*Ledger, int64, error) {
 		}
 		off = je.Offset
 	}
-	l.head = c.Head()
-	return l, off, nil
+	return rp.l, off, nil
 }
 
 // refuseArgument is the refusal of a misuse of the Replayer.

@@ -270,3 +270,39 @@ func TestReplayerMisuse(t *testing.T) {
 	require.Equal(t, fault, err)
 	assert.Equal(t, fault, rp.Apply(nil), "a fault answers before the argument is looked at")
 }
+
+// liar returns its data with a count out of io.Reader's range.
+type liar struct {
+	data []byte
+	n    int // the count it claims, once the data is given
+}
+
+func (r *liar) Read(p []byte) (int, error) {
+	if len(r.data) > 0 {
+		n := copy(p, r.data)
+		r.data = r.data[n:]
+		return n, nil
+	}
+	return r.n, nil
+}
+
+// TestReplayerOutOfContract (holds): a reader that returns a count out of
+// range (negative, or more than it was asked for) is a failed read,
+// matching ErrJournalRead, after the lines before it, never bytes taken
+// from an earlier run's buffer; a ReplayRun not made by Read is refused
+// by Apply and ignored by Prepare.
+func TestReplayerOutOfContract(t *testing.T) {
+	_, j, auth := replayerJournal(t)
+	opts := ledger.Options{Authorizer: auth}
+	for _, n := range []int{-1, 1 << 30} {
+		_, err := ledger.Replay(&liar{data: j, n: n}, opts)
+		require.ErrorIs(t, err, ledger.ErrJournalRead)
+		require.NotErrorIs(t, err, ledger.ErrCorruptJournal)
+		_, _, err = replayConcurrently(&liar{data: j, n: n}, opts, 500, 2, true)
+		require.ErrorIs(t, err, ledger.ErrJournalRead)
+	}
+	rp := ledger.NewReplayer(bytes.NewReader(j), opts)
+	var zero ledger.ReplayRun
+	zero.Prepare()
+	require.ErrorIs(t, rp.Apply(&zero), ledger.ErrInvalidArgument)
+}

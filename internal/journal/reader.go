@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -27,6 +28,9 @@ import (
 //     is the journal's, whatever later runs hold.
 //
 // Replay does the three in turn on its caller's goroutine.
+
+// errBadCount is the error of a reader that returned a count out of range.
+var errBadCount = errors.New("the reader returned a count out of range")
 
 // maxEmptyReads is how many reads in a row may give no bytes and no
 // error before Read gives up, as bufio does.
@@ -147,6 +151,12 @@ func (rs *Runs) Read() (*Run, error) {
 			buf = append(make([]byte, 0, size), buf...)
 		}
 		n, err := rs.r.Read(buf[len(buf):size])
+		if n < 0 || n > size-len(buf) {
+			// A reader that breaks io.Reader's contract: its count
+			// cannot be trusted, and bytes beyond what it wrote are
+			// an earlier run's.
+			n, err = 0, errBadCount
+		}
 		buf = buf[:len(buf)+n]
 		if empty = empty + 1; n > 0 {
 			empty = 0
