@@ -77,6 +77,9 @@ type decodeReuse struct {
 	// proofRef is the line the last record named for its proof
 	// ("proof_ref"), or 0.
 	proofRef int
+	// scope is the last scope read, shared with the next record that
+	// has it rather than allocated again.
+	scope coprod.Scope
 }
 
 // lit consumes s. It is inlined, so s is a constant at every call.
@@ -231,16 +234,26 @@ func (d *fastDecoder) optStr(key, sep string, dst *string) bool {
 }
 
 // scope reads a scope as encoding/json would through its UnmarshalText:
-// it must be a valid (so non-empty) scope.
+// it must be a valid (so non-empty) scope. With reuse, a scope that reads
+// as the last one read shares its string.
 func (d *fastDecoder) scope(dst *coprod.Scope) bool {
 	s, ok := d.raw()
 	if !ok {
 		return false
 	}
+	r := d.reuse
+	if r != nil && r.scope != "" && string(r.scope) == string(s) {
+		// The scope the last record read: valid then, and shared.
+		*dst = r.scope
+		return true
+	}
 	if !coprod.Scope(s).Valid() {
 		return false
 	}
 	*dst = coprod.Scope(s)
+	if r != nil {
+		r.scope = *dst
+	}
 	return true
 }
 

@@ -65,7 +65,8 @@ type Replayer struct {
 }
 
 // ReplayRun is a run of a journal's lines, from Replayer.Read, to be
-// prepared and applied. Its lines are valid until Apply returns.
+// prepared and then applied, once. Once applied it holds nothing: its
+// buffer goes back to the Replayer for a later run.
 type ReplayRun struct {
 	rp       *Replayer
 	n        int // its place in Read's order
@@ -223,6 +224,7 @@ func (rp *Replayer) apply(run *ReplayRun) error {
 
 // Ledger returns the replayed ledger, once every run is applied, as
 // Replay would: or the journal's first fault, a torn last line included.
+// Asked again, it returns the same ledger and changes nothing of it.
 func (rp *Replayer) Ledger() (*Ledger, error) {
 	l, _, err := rp.result(false)
 	return l, err
