@@ -65,8 +65,8 @@ type Replayer struct {
 }
 
 // ReplayRun is a run of a journal's lines, from Replayer.Read, to be
-// prepared and then applied, once. Once applied it holds nothing: its
-// buffer goes back to the Replayer for a later run.
+// prepared and then applied, once. Once applied it holds nothing, not
+// even its Replayer: its buffer goes back to the Replayer for a later run.
 type ReplayRun struct {
 	rp       *Replayer
 	n        int // its place in Read's order
@@ -177,7 +177,7 @@ func (rp *Replayer) Apply(run *ReplayRun) error {
 	case rp.err != nil:
 		return rp.err
 	case run == nil || run.rp != rp:
-		return refuseArgument("a run another replayer read")
+		return refuseArgument("a run this replayer did not read, or one already applied")
 	case run.n != rp.next:
 		return refuseArgument("run %d applied, where run %d comes next", run.n+1, rp.next+1)
 	}
@@ -216,9 +216,12 @@ func (rp *Replayer) apply(run *ReplayRun) error {
 		rp.done = true
 		rp.end = c.End(run.run)
 		l.head = c.Head()
+		rp.runs.Close() // no run is read after the last: drop the buffers kept for one
+	} else {
+		rp.runs.Release(run.run)
 	}
-	rp.runs.Release(run.run)
-	run.run, run.boxes, run.lines = nil, nil, nil
+	// An applied run holds nothing, not even its Replayer.
+	*run = ReplayRun{n: -1}
 	return nil
 }
 

@@ -203,6 +203,14 @@ func (rs *Runs) Release(run *Run) {
 	rs.mu.Unlock()
 }
 
+// Close drops the runs kept for Read to fill again, once no more will be
+// read.
+func (rs *Runs) Close() {
+	rs.mu.Lock()
+	rs.free = nil
+	rs.mu.Unlock()
+}
+
 // Check checks each of the run's lines as far as a line can be checked
 // alone: its form, its key, its hash and its text's hash. It touches
 // nothing but the run, so runs can be checked on several goroutines at
