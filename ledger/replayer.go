@@ -111,6 +111,9 @@ func newReplayer(r io.Reader, opts Options, size int) *Replayer {
 // called on two goroutines at once; it may be called beside Prepare and
 // Apply.
 func (rp *Replayer) Read() (*ReplayRun, error) {
+	if rp.runs == nil {
+		return nil, refuseArgument("a Replayer not made by NewReplayer")
+	}
 	if rp.eof || rp.failed.Load() {
 		return nil, io.EOF
 	}

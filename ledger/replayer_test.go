@@ -290,7 +290,7 @@ func (r *liar) Read(p []byte) (int, error) {
 // range (negative, or more than it was asked for) is a failed read,
 // matching ErrJournalRead, after the lines before it, never bytes taken
 // from an earlier run's buffer; a ReplayRun not made by Read is refused
-// by Apply and ignored by Prepare.
+// by Apply and ignored by Prepare; a zero Replayer's Read is refused.
 func TestReplayerOutOfContract(t *testing.T) {
 	_, j, auth := replayerJournal(t)
 	opts := ledger.Options{Authorizer: auth}
@@ -305,4 +305,7 @@ func TestReplayerOutOfContract(t *testing.T) {
 	var zero ledger.ReplayRun
 	zero.Prepare()
 	require.ErrorIs(t, rp.Apply(&zero), ledger.ErrInvalidArgument)
+	var none ledger.Replayer
+	_, err := none.Read()
+	require.ErrorIs(t, err, ledger.ErrInvalidArgument, "a Replayer not made by NewReplayer")
 }
