@@ -8,9 +8,6 @@ package ledger_test
 
 import (
 	"bytes"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"regexp"
 	"strconv"
 	"strings"
@@ -21,6 +18,7 @@ import (
 	"github.com/coprod/coprod"
 	"github.com/coprod/coprod/governance"
 	"github.com/coprod/coprod/internal/journal"
+	"github.com/coprod/coprod/internal/journaltest"
 	"github.com/coprod/coprod/ledger"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -33,38 +31,13 @@ import (
 var hpTypes = []string{"account", "transaction", "hold", "resolution", "closing"}
 
 // hpRefLine is a journal line as the format in internal/journal says,
-// written with crypto/sha256, crypto/hmac and encoding/hex only.
-func hpRefLine(seq int, prev [32]byte, key *coprod.JournalKey, typ string, record, text []byte, erased bool, textHash string) (string, [32]byte) {
-	prevHex := hex.EncodeToString(prev[:])
-	if text != nil {
-		th := sha256.Sum256(text)
-		textHash = hex.EncodeToString(th[:])
+// written by journaltest.Line with crypto/sha256, crypto/hmac and
+// encoding/hex only. An erased line has no text and the textHash given.
+func hpRefLine(seq int, prev [32]byte, key *coprod.JournalKey, typ string, record, text []byte, textHash string) (string, [32]byte) {
+	if key == nil {
+		return journaltest.Line(seq, prev, "", nil, typ, record, text, textHash)
 	}
-	keyID := ""
-	if key != nil {
-		keyID = key.ID
-	}
-	in := "coprod-journal/2\n" + strconv.Itoa(seq) + "\n" + prevHex + "\n" + keyID + "\n" + typ + "\n" + string(record) + "\n" + textHash
-	var s [32]byte
-	if key != nil {
-		m := hmac.New(sha256.New, key.Secret)
-		m.Write([]byte(in))
-		copy(s[:], m.Sum(nil))
-	} else {
-		s = sha256.Sum256([]byte(in))
-	}
-	line := `{"v":2,"seq":` + strconv.Itoa(seq) + `,"prev":"` + prevHex + `","hash":"` + hex.EncodeToString(s[:]) + `"`
-	if key != nil {
-		line += `,"key":"` + keyID + `"`
-	}
-	line += `,"type":"` + typ + `","record":` + string(record)
-	if textHash != "" {
-		line += `,"text_hash":"` + textHash + `"`
-		if !erased {
-			line += `,"text":` + string(text)
-		}
-	}
-	return line + "}\n", s
+	return journaltest.Line(seq, prev, key.ID, key.Secret, typ, record, text, textHash)
 }
 
 // hpRewrite rebuilds journal j line by line with hpRefLine, passing each
@@ -92,7 +65,7 @@ func hpRewrite(t *testing.T, j []byte, key *coprod.JournalKey, edit func(seq int
 			textHash = string(line[i : i+64])
 		}
 		var s string
-		s, prev = hpRefLine(l.Seq, prev, key, l.Type, rec, l.Text, l.Erased, textHash)
+		s, prev = hpRefLine(l.Seq, prev, key, l.Type, rec, l.Text, textHash)
 		out.WriteString(s)
 		return nil
 	})

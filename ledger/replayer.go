@@ -196,21 +196,14 @@ func (rp *Replayer) Apply(run *ReplayRun) error {
 
 func (rp *Replayer) apply(run *ReplayRun) error {
 	l, c := rp.l, rp.chain
-	lines := run.run.Lines()
-	for i := range lines {
-		ln := &lines[i]
-		if err := c.Link(ln); err != nil {
-			return err
+	err := c.Apply(run.run, func(i int, line journal.Line) error {
+		if line.Type == recTransaction {
+			return l.replayTransaction(line, &run.lines[i])
 		}
-		var err error
-		if ln.Type == recTransaction {
-			err = l.replayTransaction(ln.Line, &run.lines[i])
-		} else {
-			err = l.replayRecord(ln.Line)
-		}
-		if err != nil {
-			return journal.Refused(ln.Line, err)
-		}
+		return l.replayRecord(line)
+	})
+	if err != nil {
+		return err
 	}
 	if run.run.Last() {
 		// The ledger's head is set once, here, before Ledger or

@@ -10,49 +10,28 @@ package journal
 
 import (
 	"bytes"
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"strconv"
 	"testing"
 
+	"github.com/coprod/coprod/internal/journaltest"
 	"github.com/stretchr/testify/require"
 )
 
 // refAppendLine is AppendLine written from the format alone, with
-// encoding/hex.
+// encoding/hex (journaltest.Line).
 func refAppendLine(dst []byte, seq int, prev Hash, key *Key, typ string, record, text []byte) ([]byte, Hash) {
-	prevHex := hex.EncodeToString(prev[:])
-	textHex := ""
-	if text != nil {
-		th := sha256.Sum256(text)
-		textHex = hex.EncodeToString(th[:])
-	}
-	keyID := ""
-	if key != nil {
-		keyID = key.ID
-	}
-	in := "coprod-journal/2\n" + strconv.Itoa(seq) + "\n" + prevHex + "\n" + keyID + "\n" + typ + "\n" + string(record) + "\n" + textHex
-	var s Hash
-	if key != nil {
-		m := hmac.New(sha256.New, key.Secret)
-		m.Write([]byte(in))
-		copy(s[:], m.Sum(nil))
+	var line string
+	var h Hash
+	if key == nil {
+		line, h = journaltest.Line(seq, prev, "", nil, typ, record, text, "")
 	} else {
-		s = sha256.Sum256([]byte(in))
+		line, h = journaltest.Line(seq, prev, key.ID, key.Secret, typ, record, text, "")
 	}
-	line := `{"v":2,"seq":` + strconv.Itoa(seq) + `,"prev":"` + prevHex + `","hash":"` + hex.EncodeToString(s[:]) + `"`
-	if key != nil {
-		line += `,"key":"` + keyID + `"`
-	}
-	line += `,"type":"` + typ + `","record":` + string(record)
-	if text != nil {
-		line += `,"text_hash":"` + textHex + `","text":` + string(text)
-	}
-	return append(dst, line+"}\n"...), s
+	return append(dst, line...), h
 }
 
 // hwJournal writes n lines with AppendLine and with refAppendLine, chained

@@ -14,27 +14,7 @@ import (
 
 // replaySize is Replay reading runs of up to size bytes.
 func replaySize(r io.Reader, size int, acceptTorn bool) (Replayed, error) {
-	rs := NewRunsSize(r, types, nil, size)
-	c := NewChain(types, nil)
-	for {
-		run, err := rs.Read()
-		if err == io.EOF {
-			return Replayed{Seq: c.Seq(), Head: c.Head(), Offset: c.Offset()}, nil
-		}
-		run.Check()
-		for i := range run.Lines() {
-			if err := c.Link(&run.Lines()[i]); err != nil {
-				return Replayed{}, err
-			}
-		}
-		if err := c.End(run); err != nil {
-			if je, ok := err.(*Error); ok && acceptTorn && je.Torn {
-				return Replayed{Seq: c.Seq(), Head: c.Head(), Offset: je.Offset}, nil
-			}
-			return Replayed{}, err
-		}
-		rs.Release(run)
-	}
+	return replayRuns(NewRunsSize(r, types, nil, size), acceptTorn, nil)
 }
 
 // longLine returns two short lines then a third of exactly n bytes,

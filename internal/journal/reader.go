@@ -319,10 +319,6 @@ func NewChain(types []string, keys Keyring) *Chain {
 	return c
 }
 
-// Seq returns the number of lines linked; Head the hash of the last (zero
-// before the first); Offset their length in bytes, where the next starts.
-func (c *Chain) Seq() int { return c.seq }
-
 // Head returns the hash of the last line linked, zero before the first.
 func (c *Chain) Head() Hash { return c.prev }
 
@@ -343,6 +339,26 @@ func (c *Chain) Link(ck *Checked) error {
 	copy(c.prevHex[:], ck.hash)
 	ck.Start = c.off
 	c.off += int64(ck.size)
+	return nil
+}
+
+// Apply links run's checked lines in turn (see Link) and hands each
+// sound one, with its place in the run, to apply, if not nil, before it
+// links the next. It stops at the first line that does not link (an
+// *Error) or that apply refuses (an *Error with Err set). It leaves what
+// follows the lines to End.
+func (c *Chain) Apply(run *Run, apply func(i int, line Line) error) error {
+	for i := range run.lines {
+		ck := &run.lines[i]
+		if err := c.Link(ck); err != nil {
+			return err
+		}
+		if apply != nil {
+			if err := apply(i, ck.Line); err != nil {
+				return refused(ck.Line, err)
+			}
+		}
+	}
 	return nil
 }
 
@@ -527,24 +543,24 @@ type Replayed struct {
 // refused, or an error wrapping ErrRead. A line's Record and Text are
 // valid only until apply returns.
 func Replay(r io.Reader, types []string, keys Keyring, acceptTorn bool, apply func(Line) error) (Replayed, error) {
-	rs := NewRuns(r, types, keys)
-	c := NewChain(types, keys)
+	return replayRuns(NewRuns(r, types, keys), acceptTorn, apply)
+}
+
+// replayRuns is Replay reading from rs.
+func replayRuns(rs *Runs, acceptTorn bool, apply func(Line) error) (Replayed, error) {
+	c := NewChain(rs.types, rs.keys)
 	for {
 		run, err := rs.Read()
 		if err == io.EOF {
 			return Replayed{Seq: c.seq, Head: c.prev, Offset: c.off}, nil
 		}
 		run.Check()
-		for i := range run.lines {
-			ck := &run.lines[i]
-			if err := c.Link(ck); err != nil {
-				return Replayed{}, err
-			}
-			if apply != nil {
-				if err := apply(ck.Line); err != nil {
-					return Replayed{}, Refused(ck.Line, err)
-				}
-			}
+		var each func(int, Line) error
+		if apply != nil {
+			each = func(_ int, l Line) error { return apply(l) }
+		}
+		if err := c.Apply(run, each); err != nil {
+			return Replayed{}, err
 		}
 		if err := c.End(run); err != nil {
 			if je, ok := err.(*Error); ok && acceptTorn && je.Torn {
@@ -556,8 +572,8 @@ func Replay(r io.Reader, types []string, keys Keyring, acceptTorn bool, apply fu
 	}
 }
 
-// Refused is the *Error for a verified line whose record was refused.
-func Refused(line Line, err error) *Error {
+// refused is the *Error for a verified line whose record was refused.
+func refused(line Line, err error) *Error {
 	return &Error{Line: line.Seq, Offset: line.Start, Reason: err.Error(), Err: err}
 }
 
